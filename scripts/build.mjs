@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Builds what the app and the CLI run: esbuild bundles for the Node side, Vite for the renderer.
+//   node scripts/build.mjs            everything
+//   node scripts/build.mjs main       CLI, server, engine worker, Electron main + preload
+//   node scripts/build.mjs renderer   the React UI into dist/renderer
+// --quiet prints nothing on success (used by `npm run cli`, whose stdout is the CLI's).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const quiet = args.includes('--quiet');
+const targets = args.filter((a) => !a.startsWith('--'));
+const want = (t) => targets.length === 0 || targets.includes(t) || targets.includes('all');
+const log = (...m) => { if (!quiet) console.log(...m); };
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: quiet ? 'error' : 'warning',
+  absWorkingDir: root,
+};
+
+async function buildMain() {
+  const t0 = Date.now();
+  const esmEntries = {
+    cli: 'main/cli/index.ts',
+    'engine-worker': 'main/engine/compute/worker.ts',
+  };
+  const entryPoints = Object.fromEntries(Object.entries(esmEntries).filter(([, p]) => existsSync(path.join(root, p))));
+  await build({
+    ...nodeCommon,
+    entryPoints,
+    outdir: 'dist',
+    format: 'esm',
+    // Bundled ESM needs require() for the CommonJS packages it inlines nothing of, but Node's
+    // createRequire keeps `require` available to code that feature-detects it.
+    banner: { js: "import { createRequire as __lsCreateRequire } from 'node:module'; const require = __lsCreateRequire(import.meta.url);" },
+  });
+  const electronEntries = [
+    ['main/electron/main.ts', 'dist/electron/main.cjs'],
+    ['main/preload/index.ts', 'dist/electron/preload.cjs'],
+    ['main/electron/engine-host.ts', 'dist/electron/engine-host.cjs'],
+  ].filter(([src]) => existsSync(path.join(root, src)));
+  for (const [src, out] of electronEntries) {
+    await build({ ...nodeCommon, entryPoints: [src], outfile: out, format: 'cjs', external: ['electron'] });
+  }
+  log(`built main in ${Date.now() - t0} ms`);
+}
+
+async function buildRenderer() {
+  if (!existsSync(path.join(root, 'renderer/index.html'))) return;
+  const t0 = Date.now();
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  log(`built renderer in ${Date.now() - t0} ms`);
+}
+
+try {
+  if (want('main')) await buildMain();
+  if (want('renderer')) await buildRenderer();
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
