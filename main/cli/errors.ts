@@ -1,0 +1,33 @@
+import { CancelledError, EngineError } from '../engine/errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+/** A mistake in how the command was called (bad flag value): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Prints an error for people on stderr and returns the exit code. */
+export function reportError(err: unknown, stream: NodeJS.WritableStream = process.stderr): number {
+  if (err instanceof CancelledError) {
+    stream.write(`lora-studio: stopped (${err.message}); no partial output was left behind.\n`);
+    return EXIT_CANCELLED;
+  }
+  if (err instanceof UsageError) {
+    stream.write(`lora-studio: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof EngineError) {
+    stream.write(`lora-studio: error: ${err.describe()}\n`);
+    return EXIT_FAILURE;
+  }
+  const message = err instanceof Error ? (process.env.LORA_STUDIO_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  stream.write(`lora-studio: unexpected error: ${message}\n  (set LORA_STUDIO_DEBUG=1 for a stack trace; please report this)\n`);
+  return EXIT_FAILURE;
+}
