@@ -41,21 +41,39 @@ export interface AdapterModule {
   readonly keys: readonly string[];
   /** Inner rank (lora: rows of down); undefined where the kind has none. */
   readonly rank: number | undefined;
-  /** alpha as stored (any dtype, read as a number); undefined when missing. */
+  /** The alpha the scale was computed from (a stored tensor of any dtype, or PEFT config); undefined when missing. */
   readonly alpha: number | undefined;
+  /** Where `alpha` came from: a `.alpha` tensor, the PEFT config (`lora_alpha`, or a matching alpha_pattern key), or nowhere. */
+  readonly alphaSource: AlphaSource;
   /** Multiplier on the raw product: alpha/r, alpha/√r (rsLoRA), or 1 when alpha is missing. */
   readonly scale: number;
-  /** Shape of ΔW as this module produces it: [out, in] or [out, in, kh, kw] (before any transpose). */
+  /**
+   * Shape of ΔW as this module produces it: [out, in] or [out, in, kh, kw] (before any transpose). LoHa/LoKr on a
+   * conv layer without Tucker store 2-D factors, so their deltaShape is [out, in·kh·kw]: reshape onto the base by
+   * element count, as ComfyUI does. Full diffs keep the stored shape (1-D for norm layers).
+   */
   readonly deltaShape: readonly number[];
   /** PEFT fan_in_fan_out (GPT-2 Conv1D): the base weight is [in, out], so ΔW is transposed onto it. */
   readonly fanInFanOut: boolean;
   /** PEFT lora_embedding_A/B: ΔW = (B·A)ᵀ onto an [vocab, dim] embedding. */
   readonly embedding: boolean;
   /**
-   * DoRA: W' = m ⊙ (W + s·ΔW) / ‖W + s·ΔW‖. `key` holds m; `norm` says over which axis the norm runs
-   * ("rows": one norm per output row, PEFT lora_magnitude_vector / LyCORIS wd_on_output; "cols": per input column).
+   * DoRA: W' = m ⊙ (W + s·ΔW) / (‖W + s·ΔW‖ + epsilon), in module orientation. `key` holds m, used as stored.
+   * `norm` says over which axis the norm runs: "rows" = one norm per output row (PEFT lora_magnitude_vector,
+   * including embeddings whose module orientation is B·A; LyCORIS dora_scale [out,1,…] = wd_on_out);
+   * "cols" = one norm per input channel over all rows and kernel taps (LyCORIS dora_scale [1,in,…]).
+   * epsilon: 0 for PEFT, fp32 machine epsilon (2⁻²³) for LyCORIS/ComfyUI. See applyDoRA.
    */
-  readonly dora?: { key: string; norm: 'rows' | 'cols' };
+  readonly dora?: DoraSpec;
+}
+
+export type AlphaSource = 'tensor' | 'config' | 'config-pattern' | 'none';
+
+export interface DoraSpec {
+  readonly key: string;
+  readonly norm: 'rows' | 'cols';
+  readonly epsilon: number;
+  readonly convention: 'peft' | 'lycoris';
 }
 
 export interface UnusedKey {
@@ -91,7 +109,14 @@ export interface LoadedAdapter {
   /** Tensors that belong to no module, with why (unknown suffix, orphan up without down, ...). */
   readonly unusedKeys: readonly UnusedKey[];
   readonly metadata: Readonly<Record<string, string>>;
+  /** The PEFT config that applies to the whole file (adapter_config.json, or diffusers' unprefixed `lora_adapter_metadata`). */
   readonly peftConfig?: PeftAdapterConfig;
+  /** diffusers pipelines store one config per component in `lora_adapter_metadata` ("unet", "text_encoder", "transformer" ...). */
+  readonly componentConfigs?: Readonly<Record<string, PeftAdapterConfig>>;
+  /** Where the config came from, when there is one. */
+  readonly configSource?: string;
+  /** Decisions a user should know about (no config so scale 1, config beside the file used, alpha 0 ...), one line each. */
+  readonly notes: readonly string[];
 }
 
 /** Low-rank factors of a module with the module's scale NOT applied: ΔW = scale · up · down. */

@@ -1,0 +1,49 @@
+/**
+ * How PEFT matches per-module overrides. rank_pattern / alpha_pattern keys are regular expressions matched
+ * against the module's path in the base model, the way peft.utils.other.get_pattern_key does it:
+ * `re.match(rf"(.*\.)?({key})$", path)`, first key in the dict's order wins, ranks and alphas looked up
+ * separately. modules_to_save entries match by plain string suffix (PEFT's `key.endswith(target)`), which is
+ * why "classifier" also selects DistilBERT's "pre_classifier".
+ */
+import { AdapterError } from './errors.js';
+
+/** diffusers pipelines prefix each component's modules; PEFT sees the component's own paths. */
+const COMPONENT_PREFIXES = ['unet.', 'text_encoder.', 'text_encoder_2.', 'text_encoder_3.', 'transformer.', 'prior.'] as const;
+
+/** The module's path as PEFT's LoraModel saw it when it created the layer. */
+export function peftModulePath(moduleName: string): string {
+  if (moduleName.startsWith('base_model.model.')) return moduleName.slice('base_model.model.'.length);
+  for (const p of COMPONENT_PREFIXES) if (moduleName.startsWith(p)) return moduleName.slice(p.length);
+  return moduleName;
+}
+
+/** The diffusers component a module name belongs to ("unet", "transformer", ...), if it carries one. */
+export function componentOf(moduleName: string): string | undefined {
+  for (const p of COMPONENT_PREFIXES) if (moduleName.startsWith(p)) return p.slice(0, -1);
+  return undefined;
+}
+
+const compiled = new Map<string, RegExp>();
+
+function patternRegExp(key: string, configFile: string): RegExp {
+  let re = compiled.get(key);
+  if (!re) {
+    try {
+      re = new RegExp(`^(?:.*\\.)?(?:${key})$`);
+    } catch (err) {
+      throw new AdapterError('bad-config', { file: configFile, cause: err, hint: 'Pattern keys are regular expressions (PEFT uses Python re); this one does not compile.' }, `rank_pattern/alpha_pattern key "${key}" is not a valid regular expression.`);
+    }
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+/** The first pattern key that matches `path`, or undefined (PEFT then falls back to the global r / alpha). */
+export function getPatternKey(patternKeys: Iterable<string>, path: string, configFile: string): string | undefined {
+  for (const key of patternKeys) if (patternRegExp(key, configFile).test(path)) return key;
+  return undefined;
+}
+
+export function matchesModulesToSave(path: string, modulesToSave: readonly string[] | null): boolean {
+  return modulesToSave !== null && modulesToSave.some((t) => path.endsWith(t));
+}
