@@ -1,0 +1,14 @@
+export type { MatMul } from './matmul.js';
+export { referenceMatMul } from './matmul.js';
+export { BACKEND_ORDER, currentBackend, initBackend, selectBackend } from './backend.js';
+export type { BackendInfo, BackendName, BackendOptions, BackendPreference, SkippedBackend } from './backend.js';
+export { missingWasmBinaries, resolveWasmDir, unpackedFromAsar } from './wasm-paths.js';
+export { checkMatMulShapes, tfjsMatMul } from './tfjs-matmul.js';
+export { createWorkerPool, defaultPoolSize, WorkerPool } from './worker-pool.js';
+export type { PoolStats, RunOptions, WorkerInfo, WorkerPoolOptions } from './worker-pool.js';
+export { resolveWorkerScript, WORKER_SCRIPT_NAME } from './worker-script.js';
+export { defineTask } from './task.js';
+export type { TaskContext, TaskHandler, TaskOutput } from './task.js';
+export type { TaskName, TaskPayload, TaskResult, WorkerTasks } from './worker-tasks.js';
+export { deserializeError, serializeError } from './worker-errors.js';
+export type { SerializedError } from './worker-errors.js';
