@@ -47,6 +47,7 @@ export async function loadAdapter(input: string, opts: LoadAdapterOptions = {}):
     const notes: string[] = [];
     if (resolved.configBesideFile) notes.push(`Using the PEFT config found beside the file: ${resolved.configFile}.`);
     const grouped = groupKeys(source.path, source.entries.map((e) => e.name));
+    refuseDiffDecomposition(grouped.unused, grouped.modules, source.path);
     const modules: AdapterModule[] = [];
     const unusedKeys: UnusedKey[] = [...grouped.unused];
     const tally = { peftNoConfig: 0, peftNoConfigAlpha: 0, overridden: 0, alphaZero: 0 };
@@ -104,6 +105,15 @@ function configForComponent(components: Record<string, PeftAdapterConfig>, name:
 function refuseUnsupportedType(config: PeftAdapterConfig, where: string): void {
   if (config.peft_type === undefined || SUPPORTED_PEFT_TYPES.has(config.peft_type)) return;
   throw new AdapterError('unsupported', { file: where, hint: 'Supported PEFT adapter types: LORA (incl. DoRA, rsLoRA), LOHA, LOKR.' }, `PEFT adapter type "${config.peft_type}" is not supported.`);
+}
+
+/** LyCORIS `wd_for_diff` changes what dora_scale decomposes; applying it as ordinary DoRA would be silently wrong. */
+function refuseDiffDecomposition(unused: readonly UnusedKey[], modules: ReadonlyMap<string, ModuleGroup>, file: string): void {
+  for (const u of unused) {
+    const name = u.key.endsWith('.wd_for_diff') ? u.key.slice(0, -'.wd_for_diff'.length) : undefined;
+    if (name === undefined || !modules.has(name)) continue;
+    throw new AdapterError('unsupported', { file, module: name, tensor: u.key, hint: 'This LyCORIS DoRA variant (wd_for_diff) is not supported yet.' }, 'uses DoRA on the diff weight (wd_for_diff), which is not supported.');
+  }
 }
 
 function orphanKeys(group: ModuleGroup): UnusedKey[] {
