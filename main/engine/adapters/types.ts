@@ -41,7 +41,10 @@ export interface AdapterModule {
   readonly keys: readonly string[];
   /** Inner rank (lora: rows of down); undefined where the kind has none. */
   readonly rank: number | undefined;
-  /** The alpha the scale was computed from (a stored tensor of any dtype, or PEFT config); undefined when missing. */
+  /**
+   * alpha as found (a stored tensor of any dtype, or the PEFT config); undefined when missing. Kinds without a
+   * divisor (full diffs; LyCORIS LoKr with full w1 and w2) report it but ignore it: their scale is 1.
+   */
   readonly alpha: number | undefined;
   /** Where `alpha` came from: a `.alpha` tensor, the PEFT config (`lora_alpha`, or a matching alpha_pattern key), or nowhere. */
   readonly alphaSource: AlphaSource;

@@ -85,6 +85,14 @@ describe('kohya sd-scripts LoRA', () => {
     expect(Array.from(up16)).not.toEqual(Array.from(teUp.data));
   });
 
+  it('alpha 0 gives scale 0 (as ComfyUI applies it), with a note', async () => {
+    const z = 'lora_unet_up_blocks_0_attentions_0_proj_out';
+    const a = await load(write(dir, 'alpha0.safetensors', [rnd(`${z}.lora_down.weight`, [2, 4]), rnd(`${z}.lora_up.weight`, [4, 2]), scalar(`${z}.alpha`, 0)]));
+    expect(a.modules[0]).toMatchObject({ alpha: 0, scale: 0 });
+    expect(a.notes.join('\n')).toMatch(/1 module\(s\) have alpha 0/);
+    expect(Array.from(await computeModuleDelta(a, a.modules[0]!, referenceMatMul)).every((v) => v === 0)).toBe(true);
+  });
+
   describe('LoCon and Tucker', () => {
     const c3Down = rnd('lora_unet_down_blocks_0_resnets_0_conv1.lora_down.weight', [4, 3, 3, 3]);
     const c3Up = rnd('lora_unet_down_blocks_0_resnets_0_conv1.lora_up.weight', [5, 4, 1, 1]);

@@ -145,6 +145,25 @@ describe('PEFT options', () => {
   });
 });
 
+describe('PEFT LoHa / LoKr configs and stored alphas', () => {
+  it('LOHA and LOKR configs: scale = alpha / r from the config (PEFT), even for a LoKr with full w1 and w2', async () => {
+    const h = ['hada_w1_a', 'hada_w1_b', 'hada_w2_a', 'hada_w2_b'];
+    const loha = await load(peftDir('loha', h.map((n, i) => rnd(`base_model.model.fc.${n}`, i % 2 === 0 ? [4, 2] : [2, 6])), { peft_type: 'LOHA', r: 2, alpha: 4 }));
+    expect(loha.modules[0]).toMatchObject({ dialect: 'lycoris', rank: 2, alpha: 4, alphaSource: 'config', scale: 2 });
+    const lokr = await load(peftDir('lokr', [rnd('base_model.model.fc.lokr_w1', [2, 2]), rnd('base_model.model.fc.lokr_w2', [2, 3])], { peft_type: 'LOKR', r: 8, alpha: 4 }));
+    // LyCORIS / ComfyUI would use scale 1 for full w1 and w2; PEFT's LoKr layer always scales by alpha / r.
+    expect(lokr.modules[0]).toMatchObject({ rank: undefined, alpha: 4, scale: 0.5 });
+  });
+
+  it('a stored .alpha that disagrees with the config: the config wins, with a note', async () => {
+    const A = rnd(`${P}.0.self_attn.q_proj.lora_A.weight`, [4, 8]);
+    const B = rnd(`${P}.0.self_attn.q_proj.lora_B.weight`, [8, 4]);
+    const a = await load(peftDir('stored-alpha', [A, B, scalar(`${P}.0.self_attn.q_proj.alpha`, 1)], { r: 4, lora_alpha: 8 }));
+    expect(a.modules[0]).toMatchObject({ alpha: 8, alphaSource: 'config', scale: 2 });
+    expect(a.notes.join('\n')).toMatch(/1 module\(s\) carry an \.alpha tensor that differs from the PEFT config/);
+  });
+});
+
 describe('PEFT-style files without a config', () => {
   it('scale from a stored .alpha, else 1, and a note that says so; .default.weight and prefixes kept', async () => {
     const A = rnd('unet.down_blocks.1.attentions.0.proj_in.lora_A.default.weight', [4, 8]);
