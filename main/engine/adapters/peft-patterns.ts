@@ -10,11 +10,13 @@ import { AdapterError } from './errors.js';
 /** diffusers pipelines prefix each component's modules; PEFT sees the component's own paths. */
 const COMPONENT_PREFIXES = ['unet.', 'text_encoder.', 'text_encoder_2.', 'text_encoder_3.', 'transformer.', 'prior.'] as const;
 
-/** The module's path as PEFT's LoraModel saw it when it created the layer. */
+/**
+ * The module's path as PEFT's LoraModel saw it when it created the layer: without the PeftModel wrapper.
+ * A diffusers component prefix ("unet.") is kept: the pattern's optional `(.*\.)?` absorbs it, and stripping
+ * it would break GPT-2-style paths that really start with "transformer.".
+ */
 export function peftModulePath(moduleName: string): string {
-  if (moduleName.startsWith('base_model.model.')) return moduleName.slice('base_model.model.'.length);
-  for (const p of COMPONENT_PREFIXES) if (moduleName.startsWith(p)) return moduleName.slice(p.length);
-  return moduleName;
+  return moduleName.startsWith('base_model.model.') ? moduleName.slice('base_model.model.'.length) : moduleName;
 }
 
 /** The diffusers component a module name belongs to ("unet", "transformer", ...), if it carries one. */

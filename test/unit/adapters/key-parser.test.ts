@@ -56,11 +56,13 @@ describe('PEFT pattern matching (get_pattern_key semantics)', () => {
     expect(getPatternKey(['q_proj', 'self_attn.q_proj'], path, 'cfg')).toBe('q_proj');
   });
 
-  it('module paths are matched without the PEFT wrapper or a diffusers component prefix', () => {
+  it('module paths are matched without the PEFT wrapper; a component prefix is absorbed by the pattern', () => {
     expect(peftModulePath('base_model.model.model.layers.0.mlp.up_proj')).toBe('model.layers.0.mlp.up_proj');
     expect(peftModulePath('base_model.model.transformer.h.0.attn.c_attn')).toBe('transformer.h.0.attn.c_attn');
-    expect(peftModulePath('unet.down_blocks.0.attentions.0.proj_in')).toBe('down_blocks.0.attentions.0.proj_in');
-    expect(peftModulePath('transformer.single_transformer_blocks.0.attn.to_q')).toBe('single_transformer_blocks.0.attn.to_q');
+    expect(peftModulePath('transformer.h.0.attn.c_attn')).toBe('transformer.h.0.attn.c_attn');
+    const unet = peftModulePath('unet.down_blocks.0.attentions.0.proj_in');
+    expect(getPatternKey(['down_blocks.0.attentions.0.proj_in'], unet, 'cfg')).toBe('down_blocks.0.attentions.0.proj_in');
+    expect(getPatternKey(['transformer.h.0.attn.c_attn'], 'transformer.h.0.attn.c_attn', 'cfg')).toBe('transformer.h.0.attn.c_attn');
   });
 
   it('modules_to_save matches by string suffix, like PEFT (so "classifier" also matches "pre_classifier")', () => {
