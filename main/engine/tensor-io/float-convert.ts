@@ -1,127 +1,148 @@
 /**
  * Float conversions between raw little-endian safetensors bytes and Float32Array.
- * Decoding is exact (every fp16/bf16/fp8 value is representable in fp32). Encoding rounds once, to
- * nearest with ties to even, as PyTorch's `.to(dtype)` does.
+ * Decoding is exact (every fp16/bf16/fp8 value is representable in fp32; F64 is rounded to fp32 once).
+ * Encoding rounds once, to nearest with ties to even, as PyTorch's `.to(dtype)` does; fp8 overflow follows
+ * `Fp8Overflow` (fp8.ts). Work happens on bit patterns through Uint32Array views, so NaN payloads and the
+ * sign of zero survive a decode → encode round trip bit for bit.
  */
-import type { DType } from './dtypes.js';
+import { DTYPE_INFO, isFloatDType, type DType } from './dtypes.js';
+import { decodeBF16, encodeBF16 } from './bf16.js';
+import { decodeF16, encodeF16 } from './fp16.js';
+import { decodeF8, encodeF8E4M3, encodeF8E5M2, f8e4m3ToF32BitsTable, f8e5m2ToF32BitsTable, type Fp8Overflow } from './fp8.js';
+
+export { f32BitsToF16Bits } from './fp16.js';
+export { f32BitsToBF16Bits } from './bf16.js';
+export { f32BitsToF8E4M3Bits, f32BitsToF8E5M2Bits, F8_E4M3_MAX, F8_E5M2_MAX, type Fp8Overflow } from './fp8.js';
+
+// Typed-array views are host-endian and safetensors is little-endian; every platform Node ships on is too.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  throw new Error('LoRA Studio needs a little-endian CPU: safetensors data is little-endian.');
+}
+
+export interface EncodeOptions {
+  /** Where to write (exactly elements × dtype size bytes); a new buffer when absent. */
+  out?: Uint8Array;
+  /** fp8 only: what values past the largest finite one become (default 'saturate'; see fp8.ts). */
+  fp8Overflow?: Fp8Overflow;
+}
 
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
 
-let f16Table: Float32Array | undefined;
-/** All 65536 fp16 values as fp32: decoding is one table lookup per element. */
-function fp16Table(): Float32Array {
-  if (f16Table) return f16Table;
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    let v: number;
-    if (exp === 0) v = sign * mant * 2 ** -24;
-    else if (exp === 31) v = mant === 0 ? sign * Infinity : NaN;
-    else v = sign * (1 + mant / 1024) * 2 ** (exp - 15);
-    t[h] = v;
-  }
-  f16Table = t;
-  return t;
+function f32BitsOf(value: number): number {
+  f32Scratch[0] = value;
+  return u32Scratch[0]!;
 }
 
+/** Rounds one number to fp16 bits (after rounding it to fp32, as a Float32Array store would). */
 export function float32ToFloat16Bits(value: number): number {
-  f32Scratch[0] = value;
-  const x = u32Scratch[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 | (mant >>> 13) : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = mant & ((1 << shift) - 1);
-    let h = mant >>> shift;
-    if (rest > half || (rest === half && (h & 1))) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++;
-  return sign | h;
+  return encodeOne(value, 'F16');
 }
 
 export function float32ToBFloat16Bits(value: number): number {
-  f32Scratch[0] = value;
-  const x = u32Scratch[0]!;
-  if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) return ((x >>> 16) | 0x40) & 0xffff;
-  const rounding = 0x7fff + ((x >>> 16) & 1);
-  return ((x + rounding) >>> 16) & 0xffff;
+  return encodeOne(value, 'BF16');
 }
 
-function littleEndianView(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function encodeOne(value: number, dtype: 'F16' | 'BF16'): number {
+  u32Scratch[0] = f32BitsOf(value);
+  const out = new Uint16Array(1);
+  if (dtype === 'F16') encodeF16(u32Scratch, out);
+  else encodeBF16(u32Scratch, out);
+  return out[0]!;
 }
 
-/** Decodes float tensor bytes into a new Float32Array. */
-export function decodeFloat(bytes: Uint8Array, dtype: DType, out?: Float32Array): Float32Array {
-  switch (dtype) {
-    case 'F32': {
-      const n = bytes.byteLength >>> 2;
-      const res = out ?? new Float32Array(n);
-      if (bytes.byteOffset % 4 === 0) res.set(new Float32Array(bytes.buffer, bytes.byteOffset, n));
-      else res.set(new Float32Array(bytes.slice().buffer));
-      return res;
-    }
-    case 'F16': {
-      const n = bytes.byteLength >>> 1;
-      const res = out ?? new Float32Array(n);
-      const t = fp16Table();
-      if (bytes.byteOffset % 2 === 0) {
-        const u16 = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
-        for (let i = 0; i < n; i++) res[i] = t[u16[i]!]!;
-      } else {
-        for (let i = 0; i < n; i++) res[i] = t[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
-      }
-      return res;
-    }
-    case 'BF16': {
-      const n = bytes.byteLength >>> 1;
-      const res = out ?? new Float32Array(n);
-      const u32 = new Uint32Array(res.buffer, res.byteOffset, n);
-      for (let i = 0; i < n; i++) u32[i] = ((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >>> 0;
-      return res;
-    }
-    case 'F64': {
-      const n = bytes.byteLength >>> 3;
-      const res = out ?? new Float32Array(n);
-      const dv = littleEndianView(bytes);
-      for (let i = 0; i < n; i++) res[i] = dv.getFloat64(8 * i, true);
-      return res;
-    }
-    default:
-      throw new Error(`decodeFloat: ${dtype} is not a float dtype this build decodes`);
+/** A view of `bytes` as `T` elements when its offset is aligned, else an aligned copy. */
+function aligned<T>(bytes: Uint8Array, size: number, make: (buf: ArrayBufferLike, offset: number, length: number) => T): T {
+  const n = Math.floor(bytes.byteLength / size);
+  if (bytes.byteOffset % size === 0) return make(bytes.buffer, bytes.byteOffset, n);
+  return make(bytes.slice(0, n * size).buffer, 0, n);
+}
+
+function checkLength(bytes: Uint8Array, dtype: DType): number {
+  const size = DTYPE_INFO[dtype].bytes;
+  if (bytes.byteLength % size !== 0) {
+    throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${dtype} elements (${size} bytes each).`);
   }
+  return bytes.byteLength / size;
 }
 
-/** Encodes fp32 values into tensor bytes of `dtype`, rounding to nearest even once. */
-export function encodeFloat(values: Float32Array, dtype: DType): Uint8Array {
-  const n = values.length;
+/** Decodes float tensor bytes into `out` (length = element count) or a new Float32Array. */
+export function decodeFloat(bytes: Uint8Array, dtype: DType, out?: Float32Array): Float32Array {
+  const n = checkLength(bytes, dtype);
+  if (!isFloatDType(dtype)) throw new TypeError(`decodeFloat: ${dtype} is not a float dtype (integer and bool tensors are copied, never converted).`);
+  const res = out ?? new Float32Array(n);
+  if (res.length !== n) throw new RangeError(`decodeFloat: output holds ${res.length} elements, the data has ${n}.`);
+  const resBits = new Uint32Array(res.buffer, res.byteOffset, n);
   switch (dtype) {
     case 'F32':
-      return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + n * 4));
-    case 'F16': {
-      const u16 = new Uint16Array(n);
-      for (let i = 0; i < n; i++) u16[i] = float32ToFloat16Bits(values[i]!);
-      return new Uint8Array(u16.buffer);
-    }
-    case 'BF16': {
-      const u16 = new Uint16Array(n);
-      for (let i = 0; i < n; i++) u16[i] = float32ToBFloat16Bits(values[i]!);
-      return new Uint8Array(u16.buffer);
-    }
-    default:
-      throw new Error(`encodeFloat: cannot write ${dtype}`);
+      resBits.set(aligned(bytes, 4, (b, o, l) => new Uint32Array(b, o, l)));
+      break;
+    case 'F16':
+      decodeF16(aligned(bytes, 2, (b, o, l) => new Uint16Array(b, o, l)), resBits);
+      break;
+    case 'BF16':
+      decodeBF16(aligned(bytes, 2, (b, o, l) => new Uint16Array(b, o, l)), resBits);
+      break;
+    case 'F8_E4M3':
+      decodeF8(bytes, resBits, f8e4m3ToF32BitsTable());
+      break;
+    case 'F8_E5M2':
+      decodeF8(bytes, resBits, f8e5m2ToF32BitsTable());
+      break;
+    case 'F64':
+      res.set(aligned(bytes, 8, (b, o, l) => new Float64Array(b, o, l)));
+      break;
   }
+  return res;
+}
+
+/**
+ * Encodes fp32 values as `dtype` bytes, rounding to nearest even once. Without `options.out`, F32 returns a
+ * view of `values` itself (no copy: do not modify `values` until the bytes are written).
+ */
+export function encodeFloat(values: Float32Array, dtype: DType, options: EncodeOptions = {}): Uint8Array {
+  if (!isFloatDType(dtype)) throw new TypeError(`encodeFloat: ${dtype} is not a float dtype (integer and bool tensors are copied, never converted).`);
+  const n = values.length;
+  const size = DTYPE_INFO[dtype].bytes;
+  const { out } = options;
+  if (out && out.byteLength !== n * size) {
+    throw new RangeError(`encodeFloat: output has ${out.byteLength} bytes, ${n} ${dtype} elements need ${n * size}.`);
+  }
+  const src = new Uint32Array(values.buffer, values.byteOffset, n);
+  if (dtype === 'F32') {
+    const view = new Uint8Array(values.buffer, values.byteOffset, n * 4);
+    if (!out) return view;
+    out.set(view);
+    return out;
+  }
+  const res = out ?? new Uint8Array(n * size);
+  if (dtype === 'F8_E4M3' || dtype === 'F8_E5M2') {
+    const overflow = options.fp8Overflow ?? 'saturate';
+    if (dtype === 'F8_E4M3') encodeF8E4M3(src, res, overflow);
+    else encodeF8E5M2(src, res, overflow);
+    return res;
+  }
+  if (dtype === 'F64') {
+    const f64 = new Float64Array(n);
+    for (let i = 0; i < n; i++) f64[i] = values[i]!;
+    res.set(new Uint8Array(f64.buffer));
+    return res;
+  }
+  const direct = res.byteOffset % 2 === 0;
+  const u16 = direct ? new Uint16Array(res.buffer, res.byteOffset, n) : new Uint16Array(n);
+  if (dtype === 'F16') encodeF16(src, u16);
+  else encodeBF16(src, u16);
+  if (!direct) res.set(new Uint8Array(u16.buffer));
+  return res;
+}
+
+/**
+ * Converts tensor bytes between dtypes: the same dtype returns `bytes` untouched; float → float decodes and
+ * rounds once; anything involving an integer or bool dtype is refused (they are only ever copied).
+ */
+export function castTensorBytes(bytes: Uint8Array, from: DType, to: DType, options: EncodeOptions = {}): Uint8Array {
+  if (from === to) return bytes;
+  if (!isFloatDType(from) || !isFloatDType(to)) throw new TypeError(`castTensorBytes: ${from} → ${to}: integer and bool tensors are never converted.`);
+  const values = decodeFloat(bytes, from);
+  return encodeFloat(values, to, options);
 }
