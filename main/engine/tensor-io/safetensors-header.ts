@@ -35,12 +35,14 @@ export function readHeaderLength(file: string, prefix: Uint8Array, fileSize: num
   const dv = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const n = dv.getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER_BYTES)) {
-    throw new TensorIOError('header-too-large', file, `header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (corrupt file, or not safetensors).`);
+    throw new TensorIOError('header-too-large', file, `header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (corrupt file, or not safetensors).`, {
+      hint: 'The first 8 bytes of a safetensors file give the JSON header length; these do not look like one.',
+    });
   }
   const len = Number(n);
   if (8 + len > fileSize) {
     throw new TensorIOError('header-truncated', file, `header claims ${len} bytes but the file has only ${fileSize - 8} after the length (truncated download?).`, {
-      hint: 'Download the file again.',
+      hint: 'The file is incomplete: download or copy it again.',
     });
   }
   return len;
@@ -54,61 +56,82 @@ function isNonNegativeInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Validates a header the way the safetensors reference implementation does, except that gaps between
+ * tensors are tolerated (some writers align tensors); overlaps and out-of-bounds spans are not.
+ */
 export function parseHeader(file: string, headerBytes: Uint8Array, fileSize: number): ParsedHeader {
   const dataStart = 8 + headerBytes.byteLength;
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    json = JSON.parse(utf8.decode(headerBytes));
   } catch (err) {
-    throw new TensorIOError('header-not-json', file, `header is not valid UTF-8 JSON (${err instanceof Error ? err.message : String(err)}).`);
+    throw new TensorIOError('header-not-json', file, `header is not valid UTF-8 JSON (${err instanceof Error ? err.message : String(err)}).`, {
+      hint: 'The file is corrupt or not a safetensors file.',
+    });
   }
-  if (!isRecord(json)) throw new TensorIOError('header-not-object', file, 'header JSON is not an object.');
+  if (!isRecord(json)) {
+    throw new TensorIOError('header-not-object', file, `header JSON is ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}, not an object.`);
+  }
 
   const dataSize = fileSize - dataStart;
   const metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
   for (const [name, raw] of Object.entries(json)) {
     if (name === '__metadata__') {
+      if (raw === null) continue;
       if (!isRecord(raw)) throw new TensorIOError('bad-metadata', file, '__metadata__ is not an object of strings.');
       for (const [k, v] of Object.entries(raw)) {
-        if (typeof v !== 'string') throw new TensorIOError('bad-metadata', file, `__metadata__["${k}"] is not a string.`);
-        metadata[k] = v;
+        if (typeof v !== 'string') throw new TensorIOError('bad-metadata', file, `__metadata__[${JSON.stringify(k)}] is ${JSON.stringify(v)?.slice(0, 60) ?? typeof v}, not a string.`);
+        // defineProperty: a key named "__proto__" must stay data, not replace the prototype.
+        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
-    const details = { tensor: name };
-    if (!isRecord(raw)) throw new TensorIOError('bad-entry', file, `tensor "${name}": entry is not an object.`, details);
-    const { dtype, shape, data_offsets: offsets } = raw;
-    if (typeof dtype !== 'string' || !isDType(dtype)) {
-      throw new TensorIOError('bad-dtype', file, `tensor "${name}": unknown dtype ${JSON.stringify(dtype)}.`, details);
-    }
-    if (!Array.isArray(shape) || !shape.every(isNonNegativeInt)) {
-      throw new TensorIOError('bad-shape', file, `tensor "${name}": shape ${JSON.stringify(shape)} is not a list of non-negative integers.`, details);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInt) || offsets[0] > offsets[1]) {
-      throw new TensorIOError('bad-offsets', file, `tensor "${name}": data_offsets ${JSON.stringify(offsets)} is not [begin, end] with begin <= end.`, details);
-    }
-    const [begin, end] = offsets as [number, number];
-    const numel = elementCount(shape as number[]);
-    const expected = numel * DTYPE_INFO[dtype].bytes;
-    if (!Number.isSafeInteger(expected) || expected !== end - begin) {
-      throw new TensorIOError('size-mismatch', file, `tensor "${name}": shape ${JSON.stringify(shape)} × ${dtype} needs ${expected} bytes but data_offsets span ${end - begin}.`, details);
-    }
-    if (end > dataSize) {
-      throw new TensorIOError('out-of-bounds', file, `tensor "${name}": data ends at byte ${end} of a ${dataSize}-byte data section (truncated file?).`, {
-        ...details,
-        hint: 'Download the file again.',
-      });
-    }
-    entries.push({ name, dtype, shape: shape as number[], file, dataOffset: dataStart + begin, byteLength: end - begin });
+    entries.push(parseEntry(file, name, raw, dataStart, dataSize));
   }
   entries.sort((a, b) => a.dataOffset - b.dataOffset || a.byteLength - b.byteLength);
-  for (let i = 1; i < entries.length; i++) {
-    const prev = entries[i - 1]!;
-    const cur = entries[i]!;
-    if (cur.byteLength > 0 && prev.dataOffset + prev.byteLength > cur.dataOffset) {
-      throw new TensorIOError('overlap', file, `tensors "${prev.name}" and "${cur.name}" overlap in the data section.`, { tensor: cur.name });
+  // Compare each tensor with the furthest end seen so far, not just its neighbour: a zero-length tensor
+  // sitting inside a bigger one must not hide the overlap of the next.
+  let furthest: TensorEntry | undefined;
+  for (const cur of entries) {
+    if (cur.byteLength === 0) continue;
+    if (furthest && furthest.dataOffset + furthest.byteLength > cur.dataOffset) {
+      throw new TensorIOError('overlap', file, `tensors "${furthest.name}" and "${cur.name}" overlap in the data section (bytes ${furthest.dataOffset - dataStart}–${furthest.dataOffset - dataStart + furthest.byteLength} and ${cur.dataOffset - dataStart}–${cur.dataOffset - dataStart + cur.byteLength}).`, { tensor: cur.name });
     }
+    if (!furthest || cur.dataOffset + cur.byteLength > furthest.dataOffset + furthest.byteLength) furthest = cur;
   }
   return { entries, metadata, dataStart };
+}
+
+function parseEntry(file: string, name: string, raw: unknown, dataStart: number, dataSize: number): TensorEntry {
+  const details = { tensor: name };
+  if (!isRecord(raw)) throw new TensorIOError('bad-entry', file, `tensor "${name}": entry is not an object with dtype, shape and data_offsets.`, details);
+  const { dtype, shape, data_offsets: offsets } = raw;
+  if (typeof dtype !== 'string' || !isDType(dtype)) {
+    throw new TensorIOError('bad-dtype', file, `tensor "${name}": unknown dtype ${JSON.stringify(dtype) ?? 'undefined'}.`, {
+      ...details,
+      hint: 'Known dtypes: F64 F32 F16 BF16 F8_E4M3 F8_E5M2 I64 I32 I16 I8 U64 U32 U16 U8 BOOL.',
+    });
+  }
+  if (!Array.isArray(shape) || !shape.every(isNonNegativeInt)) {
+    throw new TensorIOError('bad-shape', file, `tensor "${name}": shape ${JSON.stringify(shape)?.slice(0, 100) ?? 'undefined'} is not a list of non-negative integers.`, details);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInt) || offsets[0] > offsets[1]) {
+    throw new TensorIOError('bad-offsets', file, `tensor "${name}": data_offsets ${JSON.stringify(offsets)?.slice(0, 100) ?? 'undefined'} is not [begin, end] with 0 <= begin <= end.`, details);
+  }
+  const [begin, end] = offsets as [number, number];
+  const expected = elementCount(shape as number[]) * DTYPE_INFO[dtype].bytes;
+  if (!Number.isSafeInteger(expected) || expected !== end - begin) {
+    throw new TensorIOError('size-mismatch', file, `tensor "${name}": shape ${JSON.stringify(shape)} × ${dtype} needs ${expected} bytes but data_offsets span ${end - begin}.`, details);
+  }
+  if (end > dataSize) {
+    throw new TensorIOError('out-of-bounds', file, `tensor "${name}": data ends at byte ${end} of a ${Math.max(0, dataSize)}-byte data section (truncated file?).`, {
+      ...details,
+      hint: 'The file is incomplete: download or copy it again.',
+    });
+  }
+  return { name, dtype, shape: shape as number[], file, dataOffset: dataStart + begin, byteLength: end - begin };
 }

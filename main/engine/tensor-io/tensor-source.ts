@@ -5,7 +5,7 @@ import type { TensorEntry } from './safetensors-header.js';
  * Nothing is loaded until asked for; each read fetches one tensor at its offset.
  */
 export interface TensorSource {
-  /** What the user gave: a .safetensors file, a *.safetensors.index.json, or a directory. */
+  /** The file opened: a .safetensors file or a *.safetensors.index.json (for a directory: the one found in it). */
   readonly path: string;
   /** The files that hold the data (one, or the shards). */
   readonly files: readonly string[];
@@ -14,8 +14,11 @@ export interface TensorSource {
   /** All tensors, in storage order. */
   readonly entries: readonly TensorEntry[];
   get(name: string): TensorEntry | undefined;
-  /** Raw little-endian bytes of one tensor. */
-  readBytes(name: string): Promise<Uint8Array>;
+  /**
+   * Raw little-endian bytes of one tensor. With `into` (exactly the tensor's byte length) the bytes are read
+   * into that buffer, so hot paths can reuse one; always use the returned array.
+   */
+  readBytes(name: string, into?: Uint8Array): Promise<Uint8Array>;
   /** One float tensor decoded to fp32 (throws for integer/bool tensors). */
   readFloat32(name: string): Promise<Float32Array>;
   close(): Promise<void>;

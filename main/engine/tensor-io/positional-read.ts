@@ -1,0 +1,70 @@
+/**
+ * Reads of one tensor's bytes at their offset, for code that holds a TensorEntry but no open source:
+ * worker threads (synchronous, no event loop needed) and hot paths that reuse a buffer. Each call opens the
+ * file, reads at the offset, and closes it: a few microseconds against milliseconds of tensor data, and no
+ * cached descriptor can ever point at an older file that has since been replaced under the same name.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { TensorIOError, systemErrorText } from './errors.js';
+import type { TensorEntry } from './safetensors-header.js';
+
+/** Where to read the tensor: `into` when given (exactly byteLength bytes), else a new buffer. */
+function target(entry: TensorEntry, into: Uint8Array | undefined): Uint8Array {
+  if (!into) return new Uint8Array(entry.byteLength);
+  if (into.byteLength !== entry.byteLength) {
+    throw new TensorIOError('read-failed', entry.file, `tensor "${entry.name}" has ${entry.byteLength} bytes but the buffer holds ${into.byteLength}.`, { tensor: entry.name });
+  }
+  return into;
+}
+
+function shortRead(entry: TensorEntry, at: number): TensorIOError {
+  return new TensorIOError('read-failed', entry.file, `unexpected end of file at byte ${at} while reading tensor "${entry.name}" (the file changed or was truncated after it was opened).`, {
+    tensor: entry.name,
+  });
+}
+
+function failed(entry: TensorEntry, err: unknown): TensorIOError {
+  if (err instanceof TensorIOError) return err;
+  return new TensorIOError('read-failed', entry.file, `cannot read tensor "${entry.name}": ${systemErrorText(err)}.`, { tensor: entry.name, cause: err });
+}
+
+/** Synchronous read of one tensor (for worker threads). */
+export function readTensorBytesSync(entry: TensorEntry, into?: Uint8Array): Uint8Array {
+  const buf = target(entry, into);
+  let fd: number | undefined;
+  try {
+    fd = openSync(entry.file, 'r');
+    let done = 0;
+    while (done < buf.byteLength) {
+      const n = readSync(fd, buf, done, buf.byteLength - done, entry.dataOffset + done);
+      if (n === 0) throw shortRead(entry, entry.dataOffset + done);
+      done += n;
+    }
+    return buf;
+  } catch (err) {
+    throw failed(entry, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Asynchronous read of one tensor, optionally into a caller's buffer (reused across tensors on hot paths). */
+export async function readTensorBytes(entry: TensorEntry, into?: Uint8Array): Promise<Uint8Array> {
+  const buf = target(entry, into);
+  let fh;
+  try {
+    fh = await open(entry.file, 'r');
+    let done = 0;
+    while (done < buf.byteLength) {
+      const { bytesRead } = await fh.read(buf, done, buf.byteLength - done, entry.dataOffset + done);
+      if (bytesRead === 0) throw shortRead(entry, entry.dataOffset + done);
+      done += bytesRead;
+    }
+    return buf;
+  } catch (err) {
+    throw failed(entry, err);
+  } finally {
+    await fh?.close();
+  }
+}
