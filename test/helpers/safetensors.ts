@@ -29,9 +29,10 @@ export function safetensorsBytes(tensors: FixtureTensor[], metadata?: Record<str
     blobs.push(bytes);
     offset += bytes.byteLength;
   }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const headerBytes = new TextEncoder().encode(json);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  // Pad the UTF-8 bytes (not the UTF-16 string length) so the data starts 8-byte aligned, as safetensors does.
+  const headerBytes = new Uint8Array(json.byteLength + ((8 - ((8 + json.byteLength) % 8)) % 8)).fill(0x20);
+  headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.byteLength + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
   out.set(headerBytes, 8);
