@@ -1,10 +1,14 @@
 /**
  * Writes a model template (main/engine/naming/architectures) as a safetensors file with deterministic
  * values: real key names, small sizes. Integer buffers (position_ids) hold 0, 1, 2 …
+ * writeSparseBase writes a full-size template whose data are all zeros, left as a hole in a sparse file:
+ * a real checkpoint header (what key mapping reads) that costs no disk space.
  */
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import type { TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { elementCountOf } from '../../main/engine/naming/architectures/spec.js';
-import type { DType } from '../../main/engine/tensor-io/dtypes.js';
+import { DTYPE_INFO, type DType } from '../../main/engine/tensor-io/dtypes.js';
 import { randomValues, writeSafetensors, type FixtureTensor } from './safetensors.js';
 
 export interface SyntheticBaseOptions {
@@ -36,4 +40,30 @@ export function syntheticTensors(specs: readonly TensorSpec[], options: Syntheti
 
 export function writeSyntheticBase(file: string, specs: readonly TensorSpec[], options: SyntheticBaseOptions = {}): string {
   return writeSafetensors(file, syntheticTensors(specs, options));
+}
+
+export function writeSparseBase(file: string, specs: readonly TensorSpec[], dtype: DType = 'F16'): string {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const s of specs) {
+    const d = s.dtype ?? dtype;
+    const bytes = elementCountOf(s.shape) * DTYPE_INFO[d].bytes;
+    header[s.key] = { dtype: d, shape: s.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8 !== 0) json += ' ';
+  const headerBytes = Buffer.from(json, 'utf8');
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(headerBytes.byteLength));
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, prefix);
+    writeSync(fd, headerBytes);
+    ftruncateSync(fd, 8 + headerBytes.byteLength + offset);
+  } finally {
+    closeSync(fd);
+  }
+  return file;
 }
