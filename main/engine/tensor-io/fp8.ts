@@ -8,7 +8,7 @@
  *   become ±max (CUDA's `__NV_SATFINITE` behaviour). A merged weight slightly past 448 is then clipped,
  *   not turned into a NaN that poisons every activation downstream.
  * - `'torch'`: exactly PyTorch's `tensor.to(float8_…)` (c10 `fp8e4m3fn_from_fp32_value` /
- *   `fp8e5m2_from_fp32_value`): E4M3 turns |v| ≥ 464 (everything that rounds past 448) and ±Inf into NaN;
+ *   `fp8e5m2_from_fp32_value`): E4M3 turns |v| > 464 (everything that rounds past 448) and ±Inf into NaN;
  *   E5M2 turns |v| ≥ 61440 into ±Inf.
  * NaN always stays NaN with its sign (E5M2 keeps the top payload bits; PyTorch writes 0x7f).
  */
