@@ -16,6 +16,7 @@ type ProbeKind =
   | 'unet-diffusers'
   | 'clip-hf'
   | 'openclip'
+  | 't5'
   | 'flux-bfl'
   | 'flux-diffusers'
   | 'mmdit'
@@ -31,6 +32,7 @@ const PROBES: readonly { kind: ProbeKind; re: RegExp }[] = [
   { kind: 'unet-diffusers', re: /^(.*)down_blocks\.0\.resnets\.0\.conv1\.weight$/ },
   { kind: 'clip-hf', re: /^(.*)text_model\.encoder\.layers\.0\.self_attn\.q_proj\.weight$/ },
   { kind: 'openclip', re: /^(.*)transformer\.resblocks\.0\.attn\.in_proj_weight$/ },
+  { kind: 't5', re: /^(.*)encoder\.block\.0\.layer\.0\.SelfAttention\.q\.weight$/ },
   { kind: 'flux-bfl', re: /^(.*)double_blocks\.0\.img_attn\.qkv\.weight$/ },
   { kind: 'flux-diffusers', re: /^(.*)single_transformer_blocks\.0\.attn\.to_q\.weight$/ },
   { kind: 'mmdit', re: /^(.*)joint_blocks\.0\.x_block\.attn\.qkv\.weight$/ },
@@ -135,7 +137,9 @@ function clipName(width: number | undefined, fallback: ClipName): ClipName {
   return fallback;
 }
 
-function clipHfRole(prefix: string, width: number | undefined, allPrefixes: readonly string[]): { role: TextEncoderRole; also: TextEncoderRole[] } {
+function clipHfRole(prefix: string, width: number | undefined, allPrefixes: readonly string[], dit: boolean): { role: TextEncoderRole; also: TextEncoderRole[] } {
+  // Flux pairs CLIP-L (kohya lora_te1_, ComfyUI also lora_te_) with T5 (lora_te2_).
+  if (dit) return { role: 'te1', also: ['te'] };
   if (prefix.startsWith('cond_stage_model.')) return { role: 'te', also: [] };
   if (prefix.startsWith('conditioner.embedders.0.')) return { role: 'te1', also: [] };
   if (prefix === 'text_encoder_2.' || prefix.includes('clip_g')) return { role: 'te2', also: [] };
@@ -149,11 +153,13 @@ function textEncoders(index: KeyIndex, found: Map<ProbeKind, string[]>, d: Detec
   const widths = { hf: [] as number[], openclip: [] as number[] };
   const hfPrefixes = found.get('clip-hf') ?? [];
   const ocPrefixes = found.get('openclip') ?? [];
-  const all = [...hfPrefixes, ...ocPrefixes];
+  const t5Prefixes = found.get('t5') ?? [];
+  const all = [...hfPrefixes, ...ocPrefixes, ...t5Prefixes];
+  const dit = found.has('flux-bfl') || found.has('flux-diffusers') || t5Prefixes.length > 0;
   for (const prefix of hfPrefixes) {
     const width = index.shape(`${prefix}text_model.encoder.layers.0.self_attn.q_proj.weight`)?.[1];
     const layers = index.indices(`${prefix}text_model.encoder.layers.`).size;
-    const { role, also } = clipHfRole(prefix, width, all);
+    const { role, also } = clipHfRole(prefix, width, all, dit && width !== 1280);
     const clip = clipName(width, role === 'te2' ? 'clip_g' : 'clip_l');
     d.plan.push({ kind: 'clip-hf', prefix, role, alsoRoles: also, clip });
     d.components.push(role);
@@ -168,6 +174,14 @@ function textEncoders(index: KeyIndex, found: Map<ProbeKind, string[]>, d: Detec
     d.components.push(role);
     if (width !== undefined) widths.openclip.push(width);
     d.evidence.push(`text encoder ${role.toUpperCase()}: OpenCLIP with fused q/k/v in_proj_weight under ${quote(prefix)}, width ${width ?? '?'}, ${layers} layers`);
+  }
+  for (const prefix of t5Prefixes) {
+    // Flux's second encoder; with a CLIP-G next to it (SD3) it would be the third, which has no label: generic names only.
+    if (hfPrefixes.some((p) => p.includes('clip_g') || p === 'text_encoder_2.')) continue;
+    d.plan.push({ kind: 't5', prefix, role: 'te2' });
+    d.components.push('te2');
+    const width = index.shape(`${prefix}encoder.block.0.layer.0.SelfAttention.q.weight`)?.[1];
+    d.evidence.push(`text encoder TE2: T5 encoder under ${quote(prefix)}, width ${width ?? '?'}, ${index.indices(`${prefix}encoder.block.`).size} blocks`);
   }
   return widths;
 }
@@ -284,7 +298,8 @@ export function analyzeBase(entries: readonly NamedShape[]): BaseAnalysis {
     layout = 'hf';
   } else if (te.hf.length + te.openclip.length > 0) {
     const roles = new Set(d.plan.flatMap((p) => (p.kind === 'clip-hf' || p.kind === 'openclip' ? [p.role] : [])));
-    if (roles.has('te1') || roles.has('te2')) family = 'sdxl';
+    if (d.plan.some((p) => p.kind === 't5')) family = 'flux';
+    else if (roles.has('te1') || roles.has('te2')) family = 'sdxl';
     else if (te.openclip.length > 0 || te.hf.includes(1024)) family = 'sd2';
     else family = 'sd1';
     layout = entries.some((e) => e.name.startsWith('conditioner.')) ? 'sgm' : entries.some((e) => e.name.startsWith('cond_stage_model.')) ? 'ldm' : 'diffusers';

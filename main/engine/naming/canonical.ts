@@ -11,7 +11,7 @@
  * kohya names are flattened with "_", so they cannot be inverted by guessing dots: SD and Flux names are
  * looked up in a key map built from the family's full-size template (architectures/).
  */
-import { fluxBflTensors, FLUX_DEV } from './architectures/flux.js';
+import { fluxCheckpoint } from './architectures/flux.js';
 import { sd15Checkpoint, sd2Checkpoint, sdxlCheckpoint, sdxlRefinerCheckpoint } from './architectures/stable-diffusion.js';
 import type { TensorSpec } from './architectures/spec.js';
 import { FAMILY_TITLE, HF_CLASS_PREFIX, isHfFamily } from './components.js';
@@ -27,7 +27,7 @@ const TEMPLATES: Partial<Record<ArchitectureFamily, () => TensorSpec[]>> = {
   sd2: () => sd2Checkpoint(),
   sdxl: () => sdxlCheckpoint(),
   'sdxl-refiner': () => sdxlRefinerCheckpoint(),
-  flux: () => fluxBflTensors(FLUX_DEV),
+  flux: () => fluxCheckpoint(),
 };
 
 const references = new Map<ArchitectureFamily, BuiltKeyMap>();

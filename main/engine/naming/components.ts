@@ -14,6 +14,8 @@ export type ComponentPlan =
   /** Hugging Face CLIP text model; `alsoRoles`: spellings of other roles it accepts (a lone CLIP-L file is TE and TE1). */
   | { kind: 'clip-hf'; prefix: string; role: TextEncoderRole; alsoRoles: readonly TextEncoderRole[]; clip: ClipName }
   | { kind: 'openclip'; prefix: string; role: TextEncoderRole; clip: ClipName }
+  /** T5 encoder (Flux's second text encoder). */
+  | { kind: 't5'; prefix: string; role: TextEncoderRole }
   | { kind: 'flux-bfl'; prefix: string }
   | { kind: 'flux-diffusers'; prefix: string }
   /** A transformers model: `bodyPrefix` is where the base model sits in this file, `classPrefix` where PEFT expects it. */

@@ -44,6 +44,12 @@ function collect(modules: readonly ModuleShape[]): Facts {
   for (const { name, deltaShape } of modules) {
     const kind = classifyModuleName(name);
     const width = deltaShape[1];
+    if (kind === 'te2' && /SelfAttention|DenseReluDense|encoder[._]block[._]/.test(name)) {
+      // T5 (Flux's second text encoder)
+      f.flux++;
+      f.components.add('te2');
+      continue;
+    }
     if (kind === 'te' || kind === 'te1' || kind === 'te2') {
       f.components.add(kind);
       if (width !== undefined && /self_attn[._](q_proj|to_q)$/.test(name) && !f.teWidths.has(width)) f.teWidths.set(width, `${name} ΔW ${formatShape(deltaShape)}`);

@@ -85,7 +85,7 @@ function textEncoderRoles(plan: readonly ComponentPlan[]): Set<TextEncoderRole> 
   const roles = new Set<TextEncoderRole>();
   for (const p of plan) {
     if (p.kind === 'clip-hf') [p.role, ...p.alsoRoles].forEach((r) => roles.add(r));
-    if (p.kind === 'openclip') roles.add(p.role);
+    if (p.kind === 'openclip' || p.kind === 't5') roles.add(p.role);
   }
   return roles;
 }

@@ -9,7 +9,7 @@ import { ModuleRegistry } from './registry.js';
 import { addFluxSpellings } from './spellings/flux.js';
 import { addGenericSpellings, addVaeSpellings } from './spellings/generic.js';
 import { addHfSpellings } from './spellings/hf.js';
-import { addClipHfSpellings, addOpenClipSpellings } from './spellings/text-encoder.js';
+import { addClipHfSpellings, addOpenClipSpellings, addT5Spellings } from './spellings/text-encoder.js';
 import { addUnetSpellings } from './spellings/unet.js';
 import type { BaseModule, KeyMap, NamedShape } from './types.js';
 import type { SpellingConflict } from './registry.js';
@@ -25,7 +25,7 @@ export function buildKeyMap(baseEntries: readonly NamedShape[]): BuiltKeyMap {
   for (const e of baseEntries) shapes.set(e.name, e.shape);
   const keys = baseEntries.map((e) => e.name);
   const reg = new ModuleRegistry(shapes);
-  const textEncoders = plan.filter((p) => p.kind === 'clip-hf' || p.kind === 'openclip').length;
+  const textEncoders = plan.filter((p) => p.kind === 'clip-hf' || p.kind === 'openclip' || p.kind === 't5').length;
   for (const p of plan) {
     switch (p.kind) {
       case 'unet-ldm':
@@ -37,6 +37,9 @@ export function buildKeyMap(baseEntries: readonly NamedShape[]): BuiltKeyMap {
         break;
       case 'openclip':
         addOpenClipSpellings(reg, keys, p, textEncoders === 1);
+        break;
+      case 't5':
+        addT5Spellings(reg, keys, p);
         break;
       case 'flux-bfl':
       case 'flux-diffusers':

@@ -28,6 +28,7 @@ const BASES: Case[] = [
   ['SDXL refiner, tiny', () => T.sdxlRefinerCheckpoint({ size: 'tiny' }), 'sdxl-refiner', 'sgm', ['te', 'unet']],
   ['Flux BFL', () => T.fluxBflTensors(T.FLUX_DEV), 'flux', 'bfl', ['transformer']],
   ['Flux BFL in a ComfyUI checkpoint, tiny', () => T.fluxBflTensors(T.fluxConfig('tiny'), 'model.diffusion_model.'), 'flux', 'bfl', ['transformer']],
+  ['Flux all-in-one ComfyUI checkpoint (CLIP-L + T5), tiny', () => T.fluxCheckpoint({ size: 'tiny' }), 'flux', 'bfl', ['te1', 'te2', 'transformer']],
   ['Flux diffusers, tiny', () => T.fluxDiffusersTensors(T.fluxConfig('tiny')), 'flux', 'diffusers', ['transformer']],
   ['Llama-2 (LlamaForCausalLM)', () => T.llamaTensors(T.LLAMA2_7B), 'llama', 'hf', ['lm']],
   ['Llama, bare LlamaModel, tiny', () => T.llamaTensors(T.tinyLlama(), ''), 'llama', 'hf', ['lm']],
@@ -89,6 +90,7 @@ describe('detectAdapterArchitecture (LoRAs without a base, from names and ΔW sh
     ['kohya SDXL (LDM names)', () => adapterFor(T.sdxlCheckpoint(), ATTN, (m) => m.kohyaName), 'sdxl', 'ldm'],
     ['kohya SDXL refiner', () => adapterFor(T.sdxlRefinerCheckpoint(), ATTN, (m) => m.kohyaName), 'sdxl-refiner', 'ldm'],
     ['kohya Flux', () => adapterFor(T.fluxBflTensors(T.FLUX_DEV), ATTN, (m) => m.kohyaName), 'flux', 'bfl'],
+    ['kohya Flux with CLIP-L and T5 modules', () => adapterFor(T.fluxCheckpoint({ size: 'tiny' }), /(qkv|q_proj|SelfAttention\.q)$/, (m) => m.kohyaName), 'flux', 'bfl'],
     ['diffusers Flux', () => adapterFor(T.fluxBflTensors(T.FLUX_DEV), ATTN, (m) => m.peftName), 'flux', 'diffusers'],
   ] as const)('%s', (_name, modules, family, layout) => {
     const g = detectAdapterArchitecture(modules());

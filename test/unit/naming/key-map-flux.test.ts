@@ -88,3 +88,21 @@ describe('Flux diffusers base (tiny)', () => {
     expect(km.explain('lora_unet_single_blocks_0_linear1')).toMatch(/fused BFL module/);
   });
 });
+
+describe('ComfyUI all-in-one Flux checkpoint: CLIP-L is TE1, T5 is TE2', () => {
+  it('kohya, diffusers and ComfyUI spellings of both text encoders resolve', async () => {
+    const km = buildKeyMap(await baseOnDisk(tmp.dir, 'flux-aio', T.fluxCheckpoint({ size: 'tiny' })));
+    expect(km.architecture).toMatchObject({ family: 'flux', layout: 'bfl' });
+    expect([...km.architecture.components].sort()).toEqual(['te1', 'te2', 'transformer']);
+    expect(km.conflicts).toEqual([]);
+    const clip = 'text_encoders.clip_l.transformer.text_model.encoder.layers.0.self_attn.q_proj.weight';
+    for (const m of ['lora_te1_text_model_encoder_layers_0_self_attn_q_proj', 'lora_te_text_model_encoder_layers_0_self_attn_q_proj', 'text_encoder.text_model.encoder.layers.0.self_attn.q_proj']) {
+      expect(km.resolve(m), m).toMatchObject({ baseKey: clip, block: 'TE1' });
+    }
+    const t5 = 'text_encoders.t5xxl.transformer.encoder.block.3.layer.0.SelfAttention.k.weight';
+    for (const m of ['lora_te2_encoder_block_3_layer_0_SelfAttention_k', 'lora_te3_encoder_block_3_layer_0_SelfAttention_k', 'text_encoder_2.encoder.block.3.layer.0.SelfAttention.k']) {
+      expect(km.resolve(m), m).toMatchObject({ baseKey: t5, block: 'TE2' });
+    }
+    expect(km.resolve('transformer.transformer_blocks.0.attn.to_v')).toMatchObject({ baseKey: 'model.diffusion_model.double_blocks.0.img_attn.qkv.weight', slice: { start: 32, length: 16 } });
+  });
+});

@@ -22,6 +22,8 @@ import {
   sdxlCheckpoint,
   sdxlDiffusersTextEncoders,
   sdxlRefinerCheckpoint,
+  t5EncoderTensors,
+  T5_XXL,
 } from '../../../main/engine/naming/architectures/index.js';
 
 // Published parameter counts (model cards / papers / `sum(p.numel())` of the reference implementations).
@@ -64,6 +66,10 @@ describe('full-size templates have the published parameter counts', () => {
     expect(parameterCount(llamaTensors(LLAMA2_7B))).toBe(6_738_415_616);
     expect(parameterCount(llamaTensors(MISTRAL_7B))).toBe(7_241_732_096);
     expect(parameterCount(llamaTensors(QWEN2_0_5B))).toBe(494_032_768);
+  });
+
+  it('T5-XXL encoder 4.76 B (Flux TE2)', () => {
+    expect(parameterCount(t5EncoderTensors(T5_XXL))).toBe(4_762_310_656);
   });
 
   it('GPT-2 124.44 M, BERT-base 109.48 M, DistilBERT 66.36 M', () => {

@@ -1,6 +1,8 @@
 /** Flux.1 transformers: the original BFL layout (ComfyUI's, fused qkv / linear1) and diffusers'. */
 import { bflToDiffusers, partRows } from '../flux-paths.js';
+import { CLIP_L, clipTextTensors, tinyClip } from './clip.js';
 import { SpecList, type TemplateSize, type TensorSpec } from './spec.js';
+import { T5_XXL, TINY_T5, t5EncoderTensors } from './t5.js';
 
 export interface FluxConfig {
   readonly hidden: number;
@@ -82,4 +84,17 @@ export function fluxDiffusersTensors(cfg: FluxConfig, prefix = ''): TensorSpec[]
     }
   }
   return out;
+}
+
+/**
+ * A ComfyUI all-in-one Flux checkpoint: the transformer under "model.diffusion_model.", CLIP-L under
+ * "text_encoders.clip_l.transformer." and T5-XXL under "text_encoders.t5xxl.transformer." (no VAE).
+ */
+export function fluxCheckpoint(o: { size?: TemplateSize; depth?: { double: number; single: number } } = {}): TensorSpec[] {
+  const size = o.size ?? 'full';
+  return [
+    ...fluxBflTensors(fluxConfig(size, o.depth), 'model.diffusion_model.'),
+    ...clipTextTensors(size === 'full' ? CLIP_L : tinyClip(CLIP_L, 16), 'text_encoders.clip_l.transformer.'),
+    ...t5EncoderTensors(size === 'full' ? T5_XXL : TINY_T5, 'text_encoders.t5xxl.transformer.'),
+  ];
 }

@@ -119,3 +119,22 @@ export function addOpenClipSpellings(reg: ModuleRegistry, keys: readonly string[
     addTextModule(reg, hfPath, reg.target(key, block, { transpose }), ctx, plan.role, [module]);
   }
 }
+
+type T5Plan = Extract<ComponentPlan, { kind: 't5' }>;
+
+/**
+ * T5 (Flux's second encoder): kohya "lora_te2_" + the flattened T5EncoderModel path (ComfyUI also maps
+ * OneTrainer's "lora_te3_"), diffusers' "text_encoder_2.", ComfyUI's "text_encoders.t5xxl.transformer.".
+ */
+export function addT5Spellings(reg: ModuleRegistry, keys: readonly string[], plan: T5Plan): void {
+  const block = plan.role.toUpperCase();
+  for (const key of keys) {
+    if (!key.startsWith(plan.prefix)) continue;
+    reg.claimed.add(key);
+    if (!isPatchableWeightKey(key)) continue;
+    const { module } = splitKey(key);
+    const path = module.slice(plan.prefix.length);
+    const spellings = [module, `lora_te2_${flat(path)}`, `lora_te3_${flat(path)}`, `text_encoder_2.${path}`, `text_encoders.t5xxl.transformer.${path}`, `te2.${path}`];
+    reg.add(moduleOf(plan.role, `te2.${path}`, reg.target(key, block), { kohya: `lora_te2_${flat(path)}`, peft: `text_encoder_2.${path}` }), spellings);
+  }
+}
