@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { isFloatDType } from './dtypes.js';
 import { TensorIOError, systemErrorText } from './errors.js';
 import { decodeFloat } from './float-convert.js';
@@ -28,8 +28,13 @@ export async function readExactly(fh: FileHandle, file: string, position: number
 export async function openReadOnly(path: string): Promise<{ fh: FileHandle; size: number }> {
   let fh: FileHandle;
   try {
+    // stat first: opening a FIFO or a device for reading could block forever.
+    const st = await stat(path);
+    if (st.isDirectory()) throw new TensorIOError('not-a-file', path, 'is a directory, not a file.');
+    if (!st.isFile()) throw new TensorIOError('not-a-file', path, 'is not a regular file.');
     fh = await open(path, 'r');
   } catch (err) {
+    if (err instanceof TensorIOError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new TensorIOError('not-a-file', path, 'is a directory, not a file.');
     throw new TensorIOError('not-found', path, `cannot be opened (${systemErrorText(err)}).`, {

@@ -180,3 +180,12 @@ describe('every parser error names the file (and the tensor)', () => {
     await f.close();
   });
 });
+
+describe('special files', () => {
+  it.skipIf(process.platform === 'win32')('a FIFO is refused without blocking', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = path.join(dir, 'pipe.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    await expectIOError(SafetensorsFile.open(fifo), 'not-a-file', [fifo, 'not a regular file']);
+  });
+});
