@@ -87,8 +87,11 @@ class ShardedSafetensorsWriter implements TensorWriter {
     const next = this.shards.find((s) => s.nextTensor !== undefined);
     const i = this.shardOf.get(name);
     if (i === undefined) throw new TensorIOError('write-order', this.path, `tensor "${name}" is not in the plan${next ? `: "${next.nextTensor}" comes next` : ''}.`, { tensor: name });
-    // Writing into a later shard while an earlier one is unfinished is out of plan order.
-    return next && this.shards.indexOf(next) < i ? next : this.shards[i]!;
+    // A tensor of another shard than the one being filled is out of plan order (or already written).
+    if (next && this.shards.indexOf(next) !== i) {
+      throw new TensorIOError('write-order', this.path, `tensor "${name}" is out of order: "${next.nextTensor}" comes next.`, { tensor: name });
+    }
+    return this.shards[i]!;
   }
 
   write(name: string, bytes: Uint8Array): Promise<void> {
