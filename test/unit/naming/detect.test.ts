@@ -65,6 +65,16 @@ describe('detectArchitecture (bases, from keys and shapes)', () => {
     expect(km.resolve('lora_unet_input_blocks_1_1_proj_in')?.baseKey).toBe('model.diffusion_model.input_blocks.1.1.proj_in.weight');
   });
 
+  it('SD3 (MMDiT joint_blocks) is detected; its weights get generic and kohya "lora_unet_" names only', () => {
+    const km = buildKeyMap([
+      { name: 'model.diffusion_model.joint_blocks.0.x_block.attn.qkv.weight', shape: [4608, 1536] },
+      { name: 'model.diffusion_model.joint_blocks.0.x_block.attn.qkv.bias', shape: [4608] },
+    ]);
+    expect(km.architecture.family).toBe('sd3');
+    expect(km.resolve('lora_unet_joint_blocks_0_x_block_attn_qkv')).toMatchObject({ baseKey: 'model.diffusion_model.joint_blocks.0.x_block.attn.qkv.weight', block: 'OTHER' });
+    expect(km.resolve('transformer.transformer_blocks.0.attn.to_q')).toBeUndefined();
+  });
+
   it('unknown keys give family unknown with a reason', () => {
     const g = detectArchitecture([{ name: 'foo.bar.weight', shape: [3, 3] }]);
     expect(g.family).toBe('unknown');

@@ -1,9 +1,10 @@
 /**
- * Everything no component generator claimed (a VAE, an unknown architecture, extra tensors): the full
- * module path, with and without PEFT's "base_model.model." wrapper, as ComfyUI's generic key format does.
+ * Everything no component generator claimed (a VAE, an unknown architecture such as SD3's MMDiT, extra
+ * tensors): the full module path, with and without PEFT's "base_model.model." wrapper, as ComfyUI's generic
+ * key format does; a diffusion model's weights also get kohya's "lora_unet_" + flattened path.
  */
 import type { ComponentPlan } from '../components.js';
-import { isPatchableWeightKey, splitKey } from '../key-names.js';
+import { flat, isPatchableWeightKey, splitKey } from '../key-names.js';
 import { moduleOf, type ModuleRegistry } from '../registry.js';
 
 type VaePlan = Extract<ComponentPlan, { kind: 'vae' }>;
@@ -22,6 +23,9 @@ export function addGenericSpellings(reg: ModuleRegistry, keys: readonly string[]
   for (const key of keys) {
     if (reg.claimed.has(key) || !isPatchableWeightKey(key)) continue;
     const { module } = splitKey(key);
-    reg.add(moduleOf('other', module, reg.target(key, 'OTHER')), [module, `base_model.model.${module}`]);
+    const spellings = [module, `base_model.model.${module}`];
+    const diffusion = /^(?:model\.)?diffusion_model\.(.+)$/.exec(module);
+    if (diffusion) spellings.push(`lora_unet_${flat(diffusion[1]!)}`, `diffusion_model.${diffusion[1]!}`, diffusion[1]!);
+    reg.add(moduleOf('other', module, reg.target(key, 'OTHER')), spellings);
   }
 }
