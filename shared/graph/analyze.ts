@@ -41,6 +41,8 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
 
   // Edges.
   const validEdges: GraphEdge[] = [];
+  /** Edges to or from nodes of unknown types: not usable, but they do occupy their port. */
+  const unresolved: GraphEdge[] = [];
   const seenConnections = new Set<string>();
   for (const e of doc.edges) {
     const s = byId.get(e.source);
@@ -59,7 +61,10 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
     }
     const sDef = registry.get(s.type);
     const tDef = registry.get(t.type);
-    if (!sDef || !tDef) continue; // the unknown node type is reported once, below
+    if (!sDef || !tDef) {
+      unresolved.push(e); // the unknown node type is reported once, below
+      continue;
+    }
     const out = findOutput(sDef, e.sourcePort);
     const inp = findInput(tDef, e.targetPort);
     if (!out || !inp) {
@@ -133,7 +138,7 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
       });
       continue;
     }
-    analyzeNode(n, def, validEdges, title(n), nodeProblems, params, edgeParams);
+    analyzeNode(n, def, validEdges, unresolved, title(n), nodeProblems, params, edgeParams);
   }
   problems.push(...nodeProblems);
 
@@ -164,6 +169,7 @@ function analyzeNode(
   n: GraphNode,
   def: AnyNodeDefinition,
   edges: readonly GraphEdge[],
+  unresolved: readonly GraphEdge[],
   title: string,
   problems: Problem[],
   params: Map<string, Record<string, unknown>>,
@@ -188,7 +194,8 @@ function analyzeNode(
   for (const port of def.inputs) {
     const into = edges.filter((e) => e.target === n.id && e.targetPort === port.name);
     connected[port.name] = into.length;
-    if (port.required && into.length === 0) {
+    const occupied = into.length + unresolved.filter((e) => e.target === n.id && e.targetPort === port.name).length;
+    if (port.required && occupied === 0) {
       problems.push({
         severity: 'error',
         code: C.missingInput,

@@ -97,6 +97,14 @@ describe('validateGraph', () => {
     expect(b.doc.nodes.some((n) => n.id === 'alien')).toBe(true);
   });
 
+  it('an input fed by an unknown node is not also reported as missing', () => {
+    const b = new GraphBuilder();
+    const alien = b.node('plugin/make-lora', {}, { id: 'alien' });
+    const save = b.node(T.saveLora, { path: 'o.safetensors' });
+    b.doc.edges.push({ id: 'ea', source: alien, sourcePort: 'lora', target: save, targetPort: 'lora' });
+    expect(codes(validateGraph(b.doc, NODE_REGISTRY))).toEqual(['error:unknown-node-type']);
+  });
+
   it('problems of nodes that feed no output are warnings', () => {
     const { b } = combineGraph();
     const stray = b.node(T.scaleLora, { strength: 1000 });
