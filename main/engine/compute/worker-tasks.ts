@@ -3,6 +3,7 @@
  * (`'area.name': defineTask<Payload, Result>(…)` imported from their module); the pool's `run` is typed from
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
+import { lowRankSVDTask } from './tasks/low-rank-svd.js';
 import { matmulTask } from './tasks/matmul.js';
 import { pingTask } from './tasks/ping.js';
 import type { TaskHandler, TaskOutput } from './task.js';
@@ -10,6 +11,7 @@ import type { TaskHandler, TaskOutput } from './task.js';
 export const workerTasks = {
   ping: pingTask,
   matmul: matmulTask,
+  'linalg.lowRankSVD': lowRankSVDTask,
 };
 
 export type WorkerTasks = typeof workerTasks;

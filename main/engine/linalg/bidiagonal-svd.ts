@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js';
+import { hypot } from './hypot.js';
 import type { Matrix } from './matrix.js';
 
 const EPS = Number.EPSILON;
@@ -59,7 +60,7 @@ function golubKahanStep(d: Float64Array, f: Float64Array, p: number, q: number, 
   const t12 = dm * fm;
   const t22 = dn * dn + fm * fm;
   const delta = (t11 - t22) / 2;
-  const mu = t12 === 0 ? t22 : t22 - (t12 * t12) / (delta + (delta >= 0 ? 1 : -1) * Math.hypot(delta, t12));
+  const mu = t12 === 0 ? t22 : t22 - (t12 * t12) / (delta + (delta >= 0 ? 1 : -1) * hypot(delta, t12));
   let y = d[p]! * d[p]! - mu;
   let z = d[p]! * f[p]!;
   for (let k = p; k < q; k++) {
@@ -124,7 +125,7 @@ function chaseColumn(d: Float64Array, f: Float64Array, p: number, q: number, V?:
 /** (c, s, r) with c·a + s·b = r and −s·a + c·b = 0. */
 function givens(a: number, b: number): [number, number, number] {
   if (b === 0) return [1, 0, a];
-  const r = Math.hypot(a, b);
+  const r = hypot(a, b);
   return [a / r, b / r, r];
 }
 

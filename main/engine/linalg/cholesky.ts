@@ -42,9 +42,7 @@ export function pivotedCholesky(g: Matrix, tol?: number): PivotedCholesky {
     for (let t = k + 1; t < n; t++) {
       const j = perm[t]!;
       const jc = j * n;
-      let s = at(pivot, j);
-      for (let l = 0; l < k; l++) s -= col[pc + l]! * col[jc + l]!;
-      const r = s / rkk;
+      const r = (at(pivot, j) - dot(col, pc, jc, k)) / rkk;
       col[jc + k] = r;
       diag[j] -= r * r;
     }
@@ -53,4 +51,21 @@ export function pivotedCholesky(g: Matrix, tol?: number): PivotedCholesky {
   const R = zeros(rank, n);
   for (let j = 0; j < n; j++) for (let l = 0; l < rank; l++) R.data[l * n + j] = col[j * n + l]!;
   return { R, rank, perm };
+}
+
+/** Σ x[a + l]·x[b + l], l < len, with four independent sums (a single chain is bound by add latency). */
+function dot(x: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let l = 0;
+  for (; l + 3 < len; l += 4) {
+    s0 += x[a + l]! * x[b + l]!;
+    s1 += x[a + l + 1]! * x[b + l + 1]!;
+    s2 += x[a + l + 2]! * x[b + l + 2]!;
+    s3 += x[a + l + 3]! * x[b + l + 3]!;
+  }
+  for (; l < len; l++) s0 += x[a + l]! * x[b + l]!;
+  return s0 + s1 + (s2 + s3);
 }

@@ -12,16 +12,40 @@ export interface Reflector {
 
 export function makeReflector(len: number, get: (i: number) => number): Reflector {
   const v = new Float64Array(len);
-  let norm = 0;
-  for (let i = 0; i < len; i++) norm = Math.hypot(norm, get(i));
-  const x0 = len > 0 ? get(0) : 0;
-  v[0] = 1;
-  if (norm === 0 || (len === 1 && x0 >= 0)) return { v, tau: 0, beta: x0 };
+  for (let i = 0; i < len; i++) v[i] = get(i);
+  const norm = norm2(v);
+  const x0 = len > 0 ? v[0]! : 0;
+  if (norm === 0 || (len === 1 && x0 >= 0)) {
+    v.fill(0);
+    v[0] = 1;
+    return { v, tau: 0, beta: x0 };
+  }
   const beta = x0 > 0 ? -norm : norm;
   const v0 = x0 - beta;
-  if (v0 === 0) return { v, tau: 0, beta: x0 };
-  for (let i = 1; i < len; i++) v[i] = get(i) / v0;
+  if (v0 === 0) {
+    v.fill(0);
+    v[0] = 1;
+    return { v, tau: 0, beta: x0 };
+  }
+  v[0] = 1;
+  for (let i = 1; i < len; i++) v[i]! /= v0;
   return { v, tau: -v0 / beta, beta };
+}
+
+/** Euclidean norm without overflow or underflow (scaled by the largest magnitude). */
+export function norm2(x: Float64Array): number {
+  let scale = 0;
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > scale) scale = a;
+  }
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const t = x[i]! / scale;
+    s += t * t;
+  }
+  return scale * Math.sqrt(s);
 }
 
 /**

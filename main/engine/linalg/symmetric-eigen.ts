@@ -1,5 +1,5 @@
-import { zeros, type Matrix } from './matrix.js';
-import { applyQ, formQ, tridiagonalize } from './tridiagonal.js';
+import { transpose, zeros, type Matrix } from './matrix.js';
+import { applyQToColumns, formQ, tridiagonalize } from './tridiagonal.js';
 import { implicitQL, inverseIteration, unreducedBlocks } from './tridiagonal-eigen.js';
 
 export interface SymmetricEigen {
@@ -24,13 +24,14 @@ export function symmetricEigen(a: Matrix, opts: SymmetricEigenOptions = {}): Sym
   const want = opts.vectors ?? 'all';
   const t = tridiagonalize(a);
   if (want === 'all') {
-    const q = formQ(t);
+    // QL rotates pairs of eigenvector columns: keep them as rows of Zᵀ so the rotations run along memory.
+    const zt = transpose(formQ(t));
     const d = t.d.slice();
-    implicitQL(d, t.e.slice(), q.data);
+    implicitQL(d, t.e.slice(), zt.data);
     const order = descendingOrder(d);
     const vectors = zeros(n, n);
     order.forEach((src, j) => {
-      for (let i = 0; i < n; i++) vectors.data[i * n + j] = q.data[i * n + src]!;
+      for (let i = 0; i < n; i++) vectors.data[i * n + j] = zt.data[src * n + i]!;
     });
     return { values: Float64Array.from(order, (i) => d[i]!), vectors };
   }
@@ -55,11 +56,11 @@ export function symmetricEigen(a: Matrix, opts: SymmetricEigenOptions = {}): Sym
     if (chosen.length === 0) return;
     const vs = inverseIteration(t.d, t.e, b0, b1, chosen.map((x) => x.value), n);
     vs.forEach((v, i) => {
-      applyQ(t, v);
       const j = column.get(chosen[i]!)!;
-      for (let r = 0; r < n; r++) vectors.data[r * count + j] = v[r]!;
+      for (let r = b0; r < b1; r++) vectors.data[r * count + j] = v[r]!;
     });
   });
+  applyQToColumns(t, vectors);
   return { values, vectors };
 }
 

@@ -1,13 +1,15 @@
 import { EngineError } from '../errors.js';
+import { hypot } from './hypot.js';
+import { norm2 } from './householder.js';
 
 const EPS = Number.EPSILON;
 
 /**
  * Implicit QL with Wilkinson shifts on a symmetric tridiagonal matrix (d: diagonal, e[i] = T[i][i+1]).
- * On return d holds the eigenvalues (unsorted) and e is destroyed. With z (row-major n×n), the same plane
- * rotations are applied to its columns, so z = Q on entry gives the eigenvectors of Q·T·Qᵀ in its columns.
+ * On return d holds the eigenvalues (unsorted) and e is destroyed. With zt (row-major n×n), the same plane
+ * rotations are applied to its rows, so zt = Qᵀ on entry gives the eigenvectors of Q·T·Qᵀ in its rows.
  */
-export function implicitQL(d: Float64Array, e: Float64Array, z?: Float64Array): void {
+export function implicitQL(d: Float64Array, e: Float64Array, zt?: Float64Array): void {
   const n = d.length;
   for (let l = 0; l < n; l++) {
     let iterations = 0;
@@ -20,7 +22,7 @@ export function implicitQL(d: Float64Array, e: Float64Array, z?: Float64Array): 
       if (m === l) break;
       if (++iterations > 60) throw new EngineError('eigen-no-convergence', `Symmetric eigensolver: no convergence at eigenvalue ${l} of ${n}.`, { hint: 'The input holds NaN or Inf values, or is far outside the floating-point range.' });
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -30,7 +32,7 @@ export function implicitQL(d: Float64Array, e: Float64Array, z?: Float64Array): 
       for (; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] -= p;
@@ -45,13 +47,14 @@ export function implicitQL(d: Float64Array, e: Float64Array, z?: Float64Array): 
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        if (z) {
+        if (zt) {
+          const ri = i * n;
+          const rf = ri + n;
           for (let k = 0; k < n; k++) {
-            const row = k * n;
-            const zf = z[row + i + 1]!;
-            const zi = z[row + i]!;
-            z[row + i + 1] = s * zi + c * zf;
-            z[row + i] = c * zi - s * zf;
+            const zf = zt[rf + k]!;
+            const zi = zt[ri + k]!;
+            zt[rf + k] = s * zi + c * zf;
+            zt[ri + k] = c * zi - s * zf;
           }
         }
       }
@@ -128,15 +131,6 @@ function subtractProjection(x: Float64Array, u: Float64Array): void {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * u[i]!;
   for (let i = 0; i < x.length; i++) x[i] -= s * u[i]!;
-}
-
-function norm2(x: Float64Array): number {
-  let scale = 0;
-  for (const v of x) scale = Math.max(scale, Math.abs(v));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let s = 0;
-  for (const v of x) s += (v / scale) ** 2;
-  return scale * Math.sqrt(s);
 }
 
 /** LU with partial pivoting of a tridiagonal T − λI (the scheme of LAPACK's dgttrf/dgttrs). */

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceMatMul } from '../../../main/engine/compute/matmul.js';
 import { defaultPoolSize, WorkerPool } from '../../../main/engine/compute/worker-pool.js';
+import { lowRankSVD } from '../../../main/engine/linalg/low-rank-svd.js';
 import type { TaskName } from '../../../main/engine/compute/worker-tasks.js';
 import { CancelledError, EngineError } from '../../../main/engine/errors.js';
 import { randomValues } from '../../helpers/safetensors.js';
@@ -46,6 +48,16 @@ describe('WorkerPool with two workers', () => {
         expect(c[i * 3 + j]).toBeCloseTo(s, 5);
       }
     }
+  });
+
+  it('compresses a LoRA product on a worker like in-process', async () => {
+    const up = randomValues(96 * 12, 21, 0.1);
+    const down = randomValues(12 * 80, 22, 0.1);
+    const local = await lowRankSVD({ up, down, rows: 96, rank: 12, cols: 80 }, 5, referenceMatMul);
+    const remote = await pool.run('linalg.lowRankSVD', { up, down, rows: 96, rank: 12, cols: 80, k: 5 });
+    expect(remote.S).toEqual(local.S);
+    expect(remote.U).toBeInstanceOf(Float32Array);
+    for (let i = 0; i < remote.U.length; i++) expect(remote.U[i]).toBeCloseTo(local.U[i]!, 5);
   });
 
   it('rejects with the worker error, its EngineError fields intact', async () => {
