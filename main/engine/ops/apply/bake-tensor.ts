@@ -1,0 +1,112 @@
+/**
+ * One output tensor of a baked model: read the base tensor at its offset, decode to fp32, apply the patches in
+ * order, round once to the output dtype. Runs in a worker thread (task 'bake.tensor') or inline.
+ */
+import type { MatMul } from '../../compute/matmul.js';
+import { readBiasDelta } from '../../adapters/delta.js';
+import { applyDoRA } from '../../adapters/dora.js';
+import { EngineError, throwIfAborted } from '../../errors.js';
+import { isFloatDType } from '../../tensor-io/dtypes.js';
+import { castTensorBytes, decodeFloat, encodeFloat } from '../../tensor-io/float-convert.js';
+import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
+import { mergeTaskVectors } from '../merge-methods/merge-task-vectors.js';
+import { cachedAdapter, cachedModule } from './adapter-cache.js';
+import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeRegion, type WeightView } from './add-delta.js';
+import { moduleDelta } from './module-delta.js';
+import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob } from './patch-spec.js';
+
+export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal): Promise<Uint8Array> {
+  const { entry, outDtype } = job;
+  const bytes = readTensorBytesSync(entry);
+  if (job.patches.length === 0) {
+    return outDtype === entry.dtype ? bytes : castTensorBytes(bytes, entry.dtype, outDtype, { fp8Overflow: job.fp8Overflow });
+  }
+  if (!isFloatDType(entry.dtype)) {
+    throw new EngineError('patch-on-integer-tensor', `${entry.file}: tensor "${entry.name}" is ${entry.dtype}; LoRA patches apply to float weights only.`, { file: entry.file, tensor: entry.name });
+  }
+  const w = weightView(decodeFloat(bytes, entry.dtype), entry.shape);
+  for (const patch of job.patches) {
+    throwIfAborted(signal);
+    switch (patch.type) {
+      case 'delta':
+        await applyDeltaPatch(w, entry.name, patch, matmul);
+        break;
+      case 'bias':
+        await applyBiasPatch(w, entry.name, patch);
+        break;
+      case 'replace':
+        await applyReplacePatch(w, entry.name, entry.shape, patch);
+        break;
+      case 'merge':
+        await applyMergePatch(w, entry.name, patch, matmul, signal);
+        break;
+    }
+  }
+  return encodeFloat(w.data, outDtype, { fp8Overflow: job.fp8Overflow });
+}
+
+async function applyDeltaPatch(w: WeightView, target: string, patch: DeltaPatch, matmul: MatMul): Promise<void> {
+  const delta = await moduleDelta(patch.source, matmul);
+  checkDeltaFits(patch.module, target, w, delta, patch.slice, patch.transpose);
+  if (!patch.dora) {
+    addDelta(w, delta, patch.coefficient, patch.slice, patch.transpose);
+    return;
+  }
+  if (patch.source.type !== 'file') {
+    throw new EngineError('dora-not-file', `Module "${patch.module}" is DoRA but does not come from a file; DoRA modules cannot be recombined.`, { module: patch.module });
+  }
+  const { adapter, module } = await cachedModule(patch.source.path, patch.source.module);
+  const dora = module.dora!;
+  const magnitude = await adapter.source.readFloat32(dora.key);
+  const { out, inFlat } = deltaExtent(w, patch.slice, patch.transpose);
+  const region = readRegion(w, patch.slice, patch.transpose);
+  const updated = applyDoRA(region, delta, magnitude, dora.norm, out, inFlat, { epsilon: dora.epsilon });
+  // Strength blends between the base and the full DoRA result, as ComfyUI does: W + m·(DoRA(W) − W).
+  const c = patch.coefficient;
+  if (c !== 1) for (let i = 0; i < updated.length; i++) updated[i] = region[i]! + c * (updated[i]! - region[i]!);
+  writeRegion(w, updated, patch.slice, patch.transpose);
+}
+
+async function applyBiasPatch(w: WeightView, target: string, patch: BiasPatch): Promise<void> {
+  const { adapter, module } = await cachedModule(patch.source.path, patch.source.module);
+  const delta = await readBiasDelta(adapter, module);
+  if (!delta) return;
+  checkDeltaFits(patch.module, target, w, delta, patch.slice, false);
+  addDelta(w, delta, patch.coefficient, patch.slice, false);
+}
+
+async function applyReplacePatch(w: WeightView, target: string, shape: readonly number[], patch: ReplacePatch): Promise<void> {
+  const adapter = await cachedAdapter(patch.path);
+  const entry = adapter.source.get(patch.tensor);
+  if (!entry || entry.shape.length !== shape.length || entry.shape.some((s, i) => s !== shape[i])) {
+    throw new EngineError('replace-shape-mismatch', `${patch.path}: "${patch.tensor}" ${entry ? `has shape [${entry.shape.join(', ')}]` : 'is missing'} but replaces "${target}" of shape [${shape.join(', ')}].`, {
+      file: patch.path,
+      tensor: patch.tensor,
+      module: patch.module,
+      hint: 'modules_to_save tensors must have the base tensor\'s shape (same number of labels for a classifier head).',
+    });
+  }
+  w.data.set(await adapter.source.readFloat32(patch.tensor));
+}
+
+async function applyMergePatch(w: WeightView, target: string, patch: MergePatch, matmul: MatMul, signal: AbortSignal | undefined): Promise<void> {
+  const tasks = [];
+  for (const member of patch.members) {
+    const tau = weightView(new Float32Array(w.data.length), [w.rows, w.cols]);
+    for (const p of member.patches) {
+      throwIfAborted(signal);
+      if (p.dora) {
+        throw new EngineError('dora-in-merge', `Module "${p.module}" is DoRA: a DoRA module is not a plain delta and cannot enter a ${patch.options.method} merge.`, {
+          module: p.module,
+          hint: 'Apply DoRA LoRAs one after the other (method sum), or merge LoRAs without DoRA.',
+        });
+      }
+      const delta = await moduleDelta(p.source, matmul);
+      checkDeltaFits(p.module, target, tau, delta, p.slice, p.transpose);
+      addDelta(tau, delta, p.coefficient, p.slice, p.transpose);
+    }
+    tasks.push({ values: tau.data, weight: member.weight, index: member.index });
+  }
+  const merged = mergeTaskVectors(target, tasks, patch.options);
+  addDelta(w, merged, 1, undefined, false);
+}

@@ -1,0 +1,68 @@
+/**
+ * What a worker needs to produce one output tensor of a baked model: the base tensor's location, the output
+ * dtype, and the patches in the order they apply. Structured-cloneable (it is the payload of 'bake.tensor').
+ */
+import type { TaskVectorMergeOptions } from '../merge-methods/types.js';
+import type { DType } from '../../tensor-io/dtypes.js';
+import type { Fp8Overflow } from '../../tensor-io/float-convert.js';
+import type { TensorEntry } from '../../tensor-io/safetensors-header.js';
+import type { ModuleSource } from '../../values/lora-value.js';
+
+export interface RowSlice {
+  readonly start: number;
+  readonly length: number;
+}
+
+/** W += coefficient · ΔW (or, for DoRA modules, W ← W + coefficient·(DoRA(W, ΔW) − W)). */
+export interface DeltaPatch {
+  readonly type: 'delta';
+  /** Module name, for messages. */
+  readonly module: string;
+  readonly source: ModuleSource;
+  readonly deltaShape: readonly number[];
+  readonly coefficient: number;
+  /** Only rows [start, start+length) of the base (fused q/k/v). */
+  readonly slice?: RowSlice;
+  /** Add ΔWᵀ (the base stores [in, out], or a PEFT embedding's (B·A)ᵀ). */
+  readonly transpose: boolean;
+  readonly dora: boolean;
+}
+
+/** `.diff_b` of a full patch, added to the base's bias. */
+export interface BiasPatch {
+  readonly type: 'bias';
+  readonly module: string;
+  readonly source: Extract<ModuleSource, { type: 'file' }>;
+  readonly coefficient: number;
+  readonly slice?: RowSlice;
+}
+
+/** PEFT modules_to_save: the adapter's tensor replaces the base's (rows `slice` only, if given). */
+export interface ReplacePatch {
+  readonly type: 'replace';
+  readonly module: string;
+  /** Adapter file path (loadAdapter input) and the tensor key inside it. */
+  readonly path: string;
+  readonly tensor: string;
+}
+
+/** Task-vector merge: each member's patches summed into τ_i, merged (TIES, DARE, …), then added. */
+export interface MergePatch {
+  readonly type: 'merge';
+  readonly options: TaskVectorMergeOptions;
+  readonly members: readonly { readonly index: number; readonly weight: number; readonly patches: readonly DeltaPatch[] }[];
+}
+
+export type TensorPatch = DeltaPatch | BiasPatch | ReplacePatch | MergePatch;
+
+export interface TensorJob {
+  readonly entry: TensorEntry;
+  readonly outDtype: DType;
+  readonly patches: readonly TensorPatch[];
+  readonly fp8Overflow?: Fp8Overflow;
+}
+
+/** A job with nothing to compute: the base bytes go to the output unchanged. */
+export function isVerbatimCopy(job: TensorJob): boolean {
+  return job.patches.length === 0 && job.outDtype === job.entry.dtype;
+}

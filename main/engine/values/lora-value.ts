@@ -1,0 +1,62 @@
+/**
+ * The `lora` value that flows on graph edges (DESIGN.md §3): a set of modules, each able to produce its
+ * delta or factors on demand. Nothing big is held here: file-backed modules are read when a sink pulls them.
+ */
+import type { AdapterModuleKind, LowRankFactors } from '../adapters/types.js';
+import type { ArchitectureGuess } from '../naming/types.js';
+
+/** Where a module's numbers come from. Every variant is structured-cloneable (it crosses to worker threads). */
+export type ModuleSource =
+  /** A module of a LoRA file or PEFT directory: re-opened by path (in a worker) and computed there. */
+  | { type: 'file'; path: string; module: string }
+  /** Low-rank factors held in memory (New LoRA, compressed results): ΔW = scale·up·down. */
+  | { type: 'factors'; factors: LowRankFactors; scale: number }
+  /** A dense ΔW held in memory (module orientation, flattened [out, inFlat], scale included). */
+  | { type: 'dense'; delta: Float32Array };
+
+export interface LoraModuleValue {
+  /** The module's name as its source spells it: what naming/ resolves against a base. */
+  readonly name: string;
+  /** Dialect-independent name (naming canonicalModule) for LoRA-only alignment; undefined if unknown. */
+  readonly canonical?: string;
+  /** Block label ("IN04", "TE1", "L03" ...) when known without a base; used by block weights and reports. */
+  readonly block?: string;
+  readonly kind: AdapterModuleKind;
+  /** ΔW shape in module orientation ([out, in] or [out, in, kh, kw]). */
+  readonly deltaShape: readonly number[];
+  readonly rank: number | undefined;
+  /** alpha / r (or its variants) of the source; informational: the source applies it. */
+  readonly scale: number;
+  /** ΔW is applied transposed onto its base weight (PEFT embeddings: the delta is (B·A)ᵀ). */
+  readonly embedding: boolean;
+  /** DoRA module: not a plain additive delta (bakes with the base weight; refuses linear combination). */
+  readonly dora: boolean;
+  /** Product of the strengths applied by Scale / Block Weights on top of the source's own scale. */
+  readonly strength: number;
+  readonly source: ModuleSource;
+  /** kind 'replace' (PEFT modules_to_save): the source file's tensor for each base parameter ("weight", "bias"). */
+  readonly replaceTensors?: Readonly<Record<string, string>>;
+}
+
+export interface LoraValue {
+  readonly kind: 'lora';
+  /** For messages and reports: the file name, or the node that made it. */
+  readonly label: string;
+  /** What the modules' names and shapes say the LoRA was made for. */
+  readonly architecture: ArchitectureGuess;
+  readonly modules: readonly LoraModuleValue[];
+  /** Files this value reads (for output-is-input checks and the recipe). */
+  readonly inputs: readonly string[];
+  /** Tensors of the source that are not part of any module, with why (mapping reports show them). */
+  readonly unusedKeys: readonly { key: string; reason: string }[];
+}
+
+/** Same LoRA with every module's strength multiplied (Scale LoRA; per-module factors for Block Weights). */
+export function scaleLora(lora: LoraValue, factor: number | ((m: LoraModuleValue) => number), label?: string): LoraValue {
+  const f = typeof factor === 'number' ? () => factor : factor;
+  return {
+    ...lora,
+    label: label ?? lora.label,
+    modules: lora.modules.map((m) => ({ ...m, strength: m.strength * f(m) })),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * `lora-studio merge` end to end: real files on disk through the bundled CLI, checked against the formula
+ * W' = W + strength·(alpha/r)·up·down computed independently here (float64), rounded once to fp16.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildKeyMap } from '../../main/engine/naming/key-map.js';
+import { sd15Checkpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
+import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { randomValues, writeSafetensors, type FixtureTensor } from '../helpers/safetensors.js';
+import { writeSyntheticBase } from '../helpers/synthetic-base.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ls-merge-'));
+const basePath = path.join(dir, 'base.safetensors');
+const loraPath = path.join(dir, 'style.safetensors');
+const RANK = 4;
+const ALPHA = 2;
+
+interface ModuleFixture {
+  kohya: string;
+  baseKey: string;
+  out: number;
+  inFlat: number;
+  up: Float32Array;
+  down: Float32Array;
+}
+const modules: ModuleFixture[] = [];
+
+beforeAll(() => {
+  const specs = sd15Checkpoint({ size: 'tiny' });
+  writeSyntheticBase(basePath, specs, { dtype: 'F16' });
+  const km = buildKeyMap(specs.map((s) => ({ name: s.key, shape: s.shape })));
+  const picked = km.modules.filter((m) => m.kohyaName && /attn1_to_q$|attn2_to_k$|proj_in$|self_attn_v_proj$|resnets_0_conv1$/.test(m.kohyaName)).slice(0, 10);
+  const tensors: FixtureTensor[] = [];
+  picked.forEach((m, i) => {
+    const shape = m.target.baseShape;
+    const out = shape[0]!;
+    const inFlat = shape.slice(1).reduce((a, b) => a * b, 1);
+    // Values rounded through fp16 so the file holds exactly what the reference uses.
+    const down = Float32Array.from(randomValues(RANK * inFlat, 10 + i), (v) => Math.round(v * 1024) / 1024);
+    const up = Float32Array.from(randomValues(out * RANK, 50 + i), (v) => Math.round(v * 1024) / 1024);
+    tensors.push({ name: `${m.kohyaName}.lora_down.weight`, shape: [RANK, ...shape.slice(1)], data: down, dtype: 'F16' });
+    tensors.push({ name: `${m.kohyaName}.lora_up.weight`, shape: [out, RANK, ...shape.slice(2).map(() => 1)], data: up, dtype: 'F16' });
+    tensors.push({ name: `${m.kohyaName}.alpha`, shape: [], data: [ALPHA], dtype: 'F16' });
+    modules.push({ kohya: m.kohyaName!, baseKey: m.target.baseKey, out, inFlat, up, down });
+  });
+  writeSafetensors(loraPath, tensors, { ss_network_module: 'networks.lora', ss_network_dim: String(RANK) });
+});
+
+async function readAll(file: string): Promise<Map<string, { dtype: string; bytes: Uint8Array; values?: Float32Array }>> {
+  const f = await SafetensorsFile.open(file);
+  const out = new Map<string, { dtype: string; bytes: Uint8Array; values?: Float32Array }>();
+  for (const e of f.entries) out.set(e.name, { dtype: e.dtype, bytes: await f.readBytes(e.name), values: e.dtype.startsWith('F') || e.dtype === 'BF16' ? await f.readFloat32(e.name) : undefined });
+  await f.close();
+  return out;
+}
+
+describe('lora-studio merge', () => {
+  it('bakes a kohya LoRA (linear, 1×1 and 3×3 conv, text encoder) exactly by the formula', async () => {
+    const outPath = path.join(dir, 'merged.safetensors');
+    const strength = 0.7;
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', `${loraPath}:${strength}`, '--out', outPath, '--quiet']);
+    expect(res.stderr).toContain(`${modules.length}/${modules.length} modules matched`);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(outPath);
+
+    const base = await readAll(basePath);
+    const merged = await readAll(outPath);
+    expect([...merged.keys()]).toEqual([...base.keys()]);
+    const patched = new Set(modules.map((m) => m.baseKey));
+    for (const [key, b] of base) {
+      const m = merged.get(key)!;
+      expect(m.dtype).toBe(b.dtype);
+      if (!patched.has(key)) expect(Buffer.compare(Buffer.from(m.bytes), Buffer.from(b.bytes))).toBe(0);
+    }
+    for (const mod of modules) {
+      const w = base.get(mod.baseKey)!.values!;
+      const got = merged.get(mod.baseKey)!.values!;
+      let changed = 0;
+      for (let o = 0; o < mod.out; o++) {
+        for (let i = 0; i < mod.inFlat; i++) {
+          let d = 0;
+          for (let r = 0; r < RANK; r++) d += mod.up[o * RANK + r]! * mod.down[r * mod.inFlat + i]!;
+          const want = w[o * mod.inFlat + i]! + strength * (ALPHA / RANK) * d;
+          const g = got[o * mod.inFlat + i]!;
+          // One rounding to fp16: within half an ulp (plus fp32 accumulation noise).
+          expect(Math.abs(g - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -11 + 2 ** -24 + 1e-7);
+          if (g !== w[o * mod.inFlat + i]) changed++;
+        }
+      }
+      expect(changed).toBeGreaterThan(0);
+    }
+  });
+
+  it('records the recipe and model spec in the output metadata', async () => {
+    const outPath = path.join(dir, 'meta.safetensors');
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--dtype', 'bf16']);
+    expect(res.code).toBe(0);
+    const f = await SafetensorsFile.open(outPath);
+    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; inputs: { role: string; files: { sha256: string }[] }[] };
+    expect(f.metadata['modelspec.architecture']).toBe('stable-diffusion-v1');
+    expect(recipe.operation).toBe('merge');
+    expect(recipe.inputs.map((i) => i.role)).toEqual(['base', 'lora']);
+    expect(recipe.inputs[1]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(f.entries.filter((e) => e.dtype !== 'I64').map((e) => e.dtype))).toEqual(new Set(['BF16']));
+    await f.close();
+  });
+
+  it('fails with the unmatched modules named, and --allow-unmatched applies the rest', async () => {
+    const bad = path.join(dir, 'bad.safetensors');
+    writeSafetensors(bad, [
+      ...readFixture(loraPath),
+      { name: 'lora_unet_nonexistent_block_to_q.lora_down.weight', shape: [RANK, 8], data: new Float32Array(RANK * 8) },
+      { name: 'lora_unet_nonexistent_block_to_q.lora_up.weight', shape: [8, RANK], data: new Float32Array(8 * RANK) },
+    ]);
+    const outPath = path.join(dir, 'unmatched.safetensors');
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--out', outPath, '--quiet']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('lora_unet_nonexistent_block_to_q');
+    expect(res.stderr).toContain('--allow-unmatched');
+    expect(existsSync(outPath)).toBe(false);
+    const ok = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--out', outPath, '--quiet', '--allow-unmatched']);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/unmatched lora_unet_nonexistent_block_to_q/);
+  });
+
+  it('refuses to overwrite an input and leaves it unchanged', async () => {
+    const before = readFileSync(basePath);
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', basePath, '--quiet']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/input/i);
+    expect(Buffer.compare(readFileSync(basePath), before)).toBe(0);
+  });
+
+  it('refuses pickle checkpoints with how to convert them', async () => {
+    const ckpt = path.join(dir, 'model.ckpt');
+    // What torch.save writes: a zip archive holding data.pkl.
+    writeFileSync(ckpt, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60), Buffer.from('archive/data.pkl')]));
+    const res = await runCliProcess(['merge', '--base', ckpt, '--lora', loraPath, '--out', path.join(dir, 'x.safetensors')]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/pickle/i);
+    expect(res.stderr).toMatch(/safetensors/);
+  });
+
+  it('reports usage errors with exit code 2', async () => {
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', `${loraPath}:1.5x`, '--out', path.join(dir, 'y.safetensors')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/not a number/);
+  });
+
+  it('Ctrl-C stops the merge, exits 130 and leaves no partial file', async () => {
+    const outPath = path.join(dir, 'stopped.safetensors');
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--workers', '1', '--no-hash'], {
+      env: { LORA_STUDIO_DEBUG_DELAY_MS: '50' },
+      onStderr: (text, kill) => {
+        if (text.includes('tensor ') && !text.includes('SIGINT')) kill('SIGINT');
+      },
+    });
+    expect(res.stderr).toMatch(/stop/i);
+    expect(res.code === 130 || res.signal === 'SIGINT').toBe(true);
+    expect(existsSync(outPath)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('lora-studio-tmp'))).toEqual([]);
+    expect(statSync(basePath).size).toBeGreaterThan(0);
+  });
+});
+
+function readFixture(file: string): FixtureTensor[] {
+  const bytes = readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  return Object.entries(header)
+    .filter(([k]) => k !== '__metadata__')
+    .map(([name, e]) => ({ name, shape: e.shape, dtype: e.dtype as FixtureTensor['dtype'], data: new Uint8Array(bytes.subarray(8 + n + e.data_offsets[0], 8 + n + e.data_offsets[1])) }));
+}
