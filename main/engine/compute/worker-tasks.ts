@@ -3,6 +3,7 @@
  * (`'area.name': defineTask<Payload, Result>(…)` imported from their module); the pool's `run` is typed from
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
+import { bakeTensorTask } from '../ops/apply/bake-task.js';
 import { lowRankSVDTask } from './tasks/low-rank-svd.js';
 import { matmulTask } from './tasks/matmul.js';
 import { pingTask } from './tasks/ping.js';
@@ -12,6 +13,7 @@ export const workerTasks = {
   ping: pingTask,
   matmul: matmulTask,
   'linalg.lowRankSVD': lowRankSVDTask,
+  'bake.tensor': bakeTensorTask,
 };
 
 export type WorkerTasks = typeof workerTasks;
