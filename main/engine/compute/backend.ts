@@ -126,9 +126,12 @@ async function tryWasm(explicitDir: string | undefined): Promise<Attempt> {
   const { dir, source } = resolveWasmDir(explicitDir);
   const missing = missingWasmBinaries(dir);
   if (missing.length > 0) return { reason: `${missing.join(', ')} not found in ${dir} (from ${source})` };
+  const before = processListeners();
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
-  if (!(await tf.setBackend('wasm'))) return { reason: `the WebAssembly module in ${dir} failed to initialise` };
+  const ok = await tf.setBackend('wasm');
+  removeListenersAddedSince(before);
+  if (!ok) return { reason: `the WebAssembly module in ${dir} failed to initialise` };
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   const detail = `WebAssembly (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}) from ${dir}`;
@@ -139,6 +142,25 @@ async function tryCpu(): Promise<Attempt> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) return { reason: 'the plain JavaScript backend failed to initialise' };
   return { name: 'cpu', tfBackend: 'cpu', detail: 'plain JavaScript (slow: no WebAssembly)', simd: false, threads: 1 };
+}
+
+interface ProcessListeners {
+  exception: NodeJS.UncaughtExceptionListener[];
+  rejection: NodeJS.UnhandledRejectionListener[];
+}
+
+function processListeners(): ProcessListeners {
+  return { exception: process.listeners('uncaughtException'), rejection: process.listeners('unhandledRejection') };
+}
+
+/**
+ * Emscripten's Node glue installs uncaughtException/unhandledRejection handlers that rethrow; Node then prints
+ * the throwing source line, which is the whole minified wasm loader (kilobytes of text) under any crash.
+ * tfjs does not need them, so they go.
+ */
+function removeListenersAddedSince(before: ProcessListeners): void {
+  for (const l of process.listeners('uncaughtException')) if (!before.exception.includes(l)) process.removeListener('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!before.rejection.includes(l)) process.removeListener('unhandledRejection', l);
 }
 
 function isModuleNotFound(err: unknown, specifier: string): boolean {

@@ -7,6 +7,7 @@
  * the core M = R_u·G_d·R_uᵀ (r×r) has the squared singular values of up·down as eigenvalues and the core's
  * left singular vectors W as eigenvectors. Then, without ever forming Q_u or Q_d,
  *   V_k = downᵀ·(R_uᵀ·W_k·S_k⁻¹)      U_k = up·(G_d·R_uᵀ·W_k·S_k⁻²)
+ * (all of it in the Cholesky pivot order, where R_u is triangular and the small products skip its zeros)
  * (U_k = up·down·V_k/S_k, with down·downᵀ = G_d). Rounding perturbs each σ_i² by at most about
  * c·r·ε₆₄·‖up‖²‖down‖², i.e. σ_i by a relative c·r·ε₆₄·(‖up‖‖down‖/σ_i)²/2: below 1e-9 for every σ_i above
  * 1e-3·‖up‖‖down‖. Only the two big products U_k and V_k run in fp32 (through the MatMul seam), so the
@@ -15,7 +16,7 @@
  */
 import { EngineError, throwIfAborted } from '../errors.js';
 import type { MatMul } from '../compute/matmul.js';
-import { pivotedCholesky } from './cholesky.js';
+import { pivotedCholeskyFactor } from './cholesky.js';
 import { gramOfColumns, gramOfRows, type GramKernel } from './kernels/gram.js';
 import { gemm } from './kernels/gemm.js';
 import { transpose, type Matrix } from './matrix.js';
@@ -71,29 +72,35 @@ export async function lowRankSVD(f: LowRankFactors, k: number, matmul: MatMul, o
   throwIfAborted(opts.signal);
   const frobeniusSquared = traceOfProduct(gu, gd, r);
   const noiseFloor = Math.sqrt(r * Number.EPSILON * frobenius(gu) * frobenius(gd));
-  const { R: ru, rank: ranku } = pivotedCholesky({ rows: r, cols: r, data: gu });
-  const core = coreMatrix(ru, gd, r);
+  // Work in the pivot order of the Cholesky factor, where it is triangular: up' = up[:, perm],
+  // down' = down[perm, :] have the same product, G_u' = Fᵀ·F and G_d' = G_d[perm, perm].
+  const { F, rank: ranku, perm } = pivotedCholeskyFactor({ rows: r, cols: r, data: gu });
+  const fg = gemm(F, permuteSymmetric(gd, r, perm), { aUpper: true });
+  const core = gemm(fg, transpose(F), { bLower: true, symmetric: true });
   const want = Math.min(k, ranku);
-  const eig = symmetricEigen(core.m, { vectors: want });
+  const eig = symmetricEigen(core, { vectors: want });
   throwIfAborted(opts.signal);
   const singularValues = Float64Array.from(eig.values.subarray(0, Math.min(ranku, rows, cols)), (l) => Math.sqrt(Math.max(l, 0)));
   let kk = 0;
   while (kk < want && singularValues[kk]! > noiseFloor) kk++;
   const S = singularValues.slice(0, kk);
   const w = takeColumns(eig.vectors!, kk);
-  // Y_d = R_uᵀ·W·S⁻¹ and Y_u = (R_u·G_d)ᵀ·W·S⁻² (r×kk), scaled and rounded to fp32 for the big products.
-  const yd = scaleColumns(gemm(transpose(ru), w), S, 1);
-  const yu = scaleColumns(gemm(transpose(core.rg), w), S, 2);
+  // Y_d = Fᵀ·W·S⁻¹ and Y_u = (F·G_d')ᵀ·W·S⁻² (r×kk) in pivot order, put back in the factors' order.
+  const yd = unpermuteRows(scaleColumns(gemm(transpose(F), w), S, 1), perm);
+  const yu = unpermuteRows(scaleColumns(gemm(transpose(fg), w), S, 2), perm);
   const U = await matmul.matmul(up, yu, rows, r, kk);
   throwIfAborted(opts.signal);
   const V = await matmul.matmul(down, yd, cols, r, kk, { transposeA: true });
   return { U, S, V, k: kk, singularValues, noiseFloor, frobeniusSquared };
 }
 
-/** M = R_u·G_d·R_uᵀ, and R_u·G_d kept for U. */
-function coreMatrix(ru: Matrix, gd: Float64Array, r: number): { m: Matrix; rg: Matrix } {
-  const rg = gemm(ru, { rows: r, cols: r, data: gd });
-  return { m: gemm(rg, transpose(ru)), rg };
+function permuteSymmetric(g: Float64Array, n: number, perm: Int32Array): Matrix {
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const row = perm[a]! * n;
+    for (let b = 0; b < n; b++) out[a * n + b] = g[row + perm[b]!]!;
+  }
+  return { rows: n, cols: n, data: out };
 }
 
 function takeColumns(m: Matrix, count: number): Matrix {
@@ -102,11 +109,17 @@ function takeColumns(m: Matrix, count: number): Matrix {
   return out;
 }
 
-/** Y·diag(S)^-power, as fp32. */
-function scaleColumns(y: Matrix, s: Float64Array, power: 1 | 2): Float32Array {
-  const out = new Float32Array(y.rows * y.cols);
+/** Y·diag(S)^-power. */
+function scaleColumns(y: Matrix, s: Float64Array, power: 1 | 2): Matrix {
   const inv = Float64Array.from(s, (v) => (power === 1 ? 1 / v : 1 / (v * v)));
-  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) out[i * y.cols + j] = y.data[i * y.cols + j]! * inv[j]!;
+  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) y.data[i * y.cols + j]! *= inv[j]!;
+  return y;
+}
+
+/** Row a of y becomes row perm[a] of the result, rounded to fp32 for the big products. */
+function unpermuteRows(y: Matrix, perm: Int32Array): Float32Array {
+  const out = new Float32Array(y.rows * y.cols);
+  for (let a = 0; a < y.rows; a++) out.set(y.data.subarray(a * y.cols, (a + 1) * y.cols), perm[a]! * y.cols);
   return out;
 }
 

@@ -114,7 +114,8 @@ export function inverseIteration(d: Float64Array, e: Float64Array, b0: number, b
     }
     for (let iteration = 0; iteration < 3; iteration++) {
       lu.solve(x);
-      for (let pass = 0; pass < 2; pass++) for (const u of cluster) subtractProjection(x, u);
+      // Orthogonalise against the cluster each time, twice on the last pass ("twice is enough").
+      for (let pass = iteration === 2 ? 0 : 1; pass < 2; pass++) for (const u of cluster) subtractProjection(x, u);
       const len = norm2(x);
       if (len === 0 || !Number.isFinite(len)) throw new EngineError('eigen-no-convergence', 'Inverse iteration broke down.', { hint: 'The input holds NaN or Inf values.' });
       for (let i = 0; i < m; i++) x[i]! /= len;

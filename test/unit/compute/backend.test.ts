@@ -15,6 +15,15 @@ function moduleFile(name: string, source: string): string {
 }
 const missing = { 'node-gpu': '@lora-studio/no-such-native-gpu', node: '@lora-studio/no-such-native' };
 
+describe('process hygiene', () => {
+  // First in the file: the wasm module is instantiated once per process, here.
+  it('leaves no rethrowing crash handlers behind (emscripten installs some)', async () => {
+    const before = [process.listeners('uncaughtException').length, process.listeners('unhandledRejection').length];
+    await selectBackend({ prefer: 'wasm', wasmDir: undefined });
+    expect([process.listeners('uncaughtException').length, process.listeners('unhandledRejection').length]).toEqual(before);
+  });
+});
+
 describe('selectBackend', () => {
   it('falls through the absent native packages to WebAssembly with SIMD', async () => {
     const info = await selectBackend({ nativeModules: missing });

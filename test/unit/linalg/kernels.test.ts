@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gemm } from '../../../main/engine/linalg/kernels/gemm.js';
 import { gramOfColumns, gramOfRows } from '../../../main/engine/linalg/kernels/gram.js';
 import { wasmKernels } from '../../../main/engine/linalg/kernels/wasm-kernels.js';
-import { multiply } from '../../../main/engine/linalg/matrix.js';
+import { multiply, transpose } from '../../../main/engine/linalg/matrix.js';
 import { applyQToColumns, tridiagonalize } from '../../../main/engine/linalg/tridiagonal.js';
 import { randomValues } from '../../helpers/safetensors.js';
 import { randomMatrix, relDiff, withEigenvalues } from './fixtures.js';
@@ -56,6 +56,18 @@ describe('WebAssembly kernels', () => {
     const a = randomMatrix(m, k, m);
     const b = randomMatrix(k, n, n + 100);
     expect(relDiff(gemm(a, b).data, multiply(a, b).data)).toBeLessThan(1e-14);
+  });
+
+  it('gemm skips the zeros of triangular operands and mirrors a symmetric result', () => {
+    const n = 23;
+    const upper = randomMatrix(18, n, 5);
+    for (let i = 0; i < 18; i++) for (let j = 0; j < Math.min(i, n); j++) upper.data[i * n + j] = 0;
+    const g = randomMatrix(n, n, 6);
+    const lowerT = transpose(upper);
+    expect(relDiff(gemm(upper, g, { aUpper: true }).data, multiply(upper, g).data)).toBeLessThan(1e-14);
+    expect(relDiff(gemm(g, lowerT, { bLower: true }).data, multiply(g, lowerT).data)).toBeLessThan(1e-14);
+    const sym = gemm(upper, lowerT, { aUpper: true, bLower: true, symmetric: true });
+    expect(relDiff(sym.data, multiply(upper, lowerT).data)).toBeLessThan(1e-14);
   });
 
   it('tridiagonalisation: wasm sweeps agree with the JS ones, and Q·T·Qᵀ = A', () => {

@@ -74,6 +74,19 @@ export class FunctionBuilder {
   shl(): this {
     return this.emit(0x74);
   }
+  and(): this {
+    return this.emit(0x71);
+  }
+  /** [a, b, cond] → cond ? a : b */
+  select(): this {
+    return this.emit(0x1b);
+  }
+  /** [a, b] → max(a, b) for unsigned i32. */
+  maxU(): this {
+    const a = this.local(I32);
+    const b = this.local(I32);
+    return this.set(b).set(a).get(a).get(b).get(a).get(b).emit(0x4b).select(); // i32.gt_u
+  }
   /** f32 load at the address on the stack, widened to f64. */
   f32AsF64(): this {
     return this.emit(0x2a, 2, 0, 0xbb);

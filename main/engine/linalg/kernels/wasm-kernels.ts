@@ -24,8 +24,11 @@ export interface WasmKernels {
   gramRows(x: number, rp: number, np: number, i0: number, i1: number, g: number): void;
   /** G[rp×rp] += Xᵀ·X over rows [i0, i1) for X = rows of `rp` f32 (rp % 4 == 0). Upper 4×4 tiles. */
   gramCols(x: number, rp: number, i0: number, i1: number, g: number): void;
-  /** C[m×n] = A[m×k]·B[k×n], all fp64 row-major; m, n multiples of 4. */
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number): void;
+  /**
+   * C[m×n] = A[m×k]·B[k×n], all fp64 row-major; m, n multiples of 4. Flags skip known zeros: 1 = A upper
+   * triangular, 2 = B lower triangular, 4 = only the 4×4 tiles on or above C's diagonal (C symmetric).
+   */
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, flags: number): void;
   /**
    * p += S·v for the m×m symmetric S stored in the upper triangle at s (row stride `stride` elements), reading
    * pairs from the diagonal on: element (i, m) and v[m] must exist and be 0 (a padding column and entry).
@@ -112,8 +115,9 @@ function buildGramCols(): FunctionBuilder {
 }
 
 function buildGemm(): FunctionBuilder {
-  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32]);
-  const [A, B, C, M, K, N] = [0, 1, 2, 3, 4, 5];
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32]);
+  const [A, B, C, M, K, N, FLAGS] = [0, 1, 2, 3, 4, 5, 6];
+  const l0 = f.local(I32);
   const i = f.local(I32);
   const j = f.local(I32);
   const l = f.local(I32);
@@ -126,13 +130,20 @@ function buildGemm(): FunctionBuilder {
   const nBytes = f.local(I32);
   f.get(K).i32(3).shl().set(kBytes);
   f.get(N).i32(3).shl().set(nBytes);
+  // (flag ? x : 0) for the loop starts.
+  const when = (bit: number, x: number): void => {
+    f.get(x).i32(0).get(FLAGS).i32(bit).and().select();
+  };
   f.forLoop(i, () => f.i32(0), () => f.get(M), 4, () => {
-    f.forLoop(j, () => f.i32(0), () => f.get(N), 4, () => {
+    f.forLoop(j, () => when(4, i), () => f.get(N), 4, () => {
       for (const loc of acc) f.v128Zero().set(loc);
-      // arow → A[i][0], bcol → B[0][j]; both advance by one element of the l loop.
-      f.get(i).get(kBytes).mul().get(A).add().set(arow);
-      f.get(j).i32(3).shl().get(B).add().set(bcol);
-      f.forLoop(l, () => f.i32(0), () => f.get(K), 1, () => {
+      when(1, i);
+      when(2, j);
+      f.maxU().set(l0);
+      // arow → A[i][l0], bcol → B[l0][j]; both advance by one element of the l loop.
+      f.get(i).get(kBytes).mul().get(l0).i32(3).shl().add().get(A).add().set(arow);
+      f.get(l0).get(nBytes).mul().get(j).i32(3).shl().add().get(B).add().set(bcol);
+      f.forLoop(l, () => f.get(l0), () => f.get(K), 1, () => {
         av.forEach((loc, t) => f.get(arow).get(kBytes).i32(t).mul().add().f64Load().splat().set(loc));
         bv.forEach((loc, h) => f.get(bcol).i32(16 * h).add().v128Load().set(loc));
         av.forEach((va, t) => bv.forEach((vb, h) => f.get(acc[t * 2 + h]!).get(va).get(vb).f64x2Mul().f64x2Add().set(acc[t * 2 + h]!)));
