@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
+  registerInspect(program);
   registerMerge(program);
 }

@@ -12,7 +12,7 @@ export function linearOrientedShape(m: { deltaShape: readonly number[]; embeddin
 }
 
 function moduleValue(adapter: LoadedAdapter, m: AdapterModule, arch: ArchitectureGuess): LoraModuleValue {
-  const canonical = m.params.kind === 'replace' ? undefined : canonicalModule(m.name, arch.family, linearOrientedShape(m));
+  const canonical = canonicalModule(m.name, arch.family, linearOrientedShape(m));
   return {
     name: m.name,
     canonical: canonical?.name,
