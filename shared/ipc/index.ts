@@ -9,3 +9,4 @@ export * from './runs.js';
 export * from './system.js';
 export * from './client.js';
 export * from './dispatch.js';
+export * from './transport.js';
