@@ -8,6 +8,7 @@ import { initBackend } from '../../main/engine/compute/backend.js';
 import { tfjsMatMul } from '../../main/engine/compute/tfjs-matmul.js';
 import { gramOfColumns, gramOfRows } from '../../main/engine/linalg/kernels/gram.js';
 import { lowRankSVD, type LowRankFactors } from '../../main/engine/linalg/low-rank-svd.js';
+import { randomizedSVD } from '../../main/engine/linalg/randomized-svd.js';
 import { svd } from '../../main/engine/linalg/svd.js';
 import { fmt, seeded, timeIt } from './bench-util.js';
 import { SDXL_MODULE_COUNT, SDXL_UNET_LORA_MODULES } from './sdxl-shapes.js';
@@ -84,9 +85,25 @@ async function denseSection(out: number, inDim: number): Promise<void> {
   console.log(`  top-${RANK} singular values, max relative difference to the dense fp64 SVD: ${maxRel.toExponential(2)}`);
 }
 
+/** Extraction-sized dense matrices (a ΔW of rank 200 plus noise), k = 64, default oversample and power iterations. */
+async function randomizedSection(): Promise<void> {
+  console.log('\nrandomizedSVD, k = 64, oversample 10, 2 power iterations, main thread:');
+  for (const [rows, cols] of [[10240, 2560], [3072, 12288]] as const) {
+    const a = new Float32Array(rows * cols);
+    const left = seeded(rows * 200, 7, 0.05);
+    const right = seeded(200 * cols, 8, 0.05);
+    const full = await tfjsMatMul.matmul(left, right, rows, 200, cols);
+    const noise = seeded(rows * cols, 9, 1e-4);
+    for (let i = 0; i < a.length; i++) a[i] = full[i]! + noise[i]!;
+    const t = await timeIt(3, () => randomizedSVD({ data: a, rows, cols }, RANK, tfjsMatMul));
+    console.log(`  ${rows}×${cols}: ${fmt(t)}`);
+  }
+}
+
 const args = process.argv.slice(2);
 await backendSection();
 await gramSection();
 await perModuleSection();
 await denseSection(640, 640);
+await randomizedSection();
 if (args.includes('--dense-1280')) await denseSection(1280, 1280);

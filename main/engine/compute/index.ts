@@ -12,3 +12,6 @@ export type { TaskContext, TaskHandler, TaskOutput } from './task.js';
 export type { TaskName, TaskPayload, TaskResult, WorkerTasks } from './worker-tasks.js';
 export { deserializeError, serializeError } from './worker-errors.js';
 export type { SerializedError } from './worker-errors.js';
+export type { PingPayload, PingResult } from './tasks/ping.js';
+export type { MatMulPayload } from './tasks/matmul.js';
+export type { LowRankSVDPayload } from './tasks/low-rank-svd.js';

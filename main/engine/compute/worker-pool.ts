@@ -74,7 +74,7 @@ export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
 
 function checkSize(n: number, source: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new EngineError('bad-worker-count', `${source} = ${n} is not a worker count.`, { hint: 'Use a whole number from 1 to 256.' });
+    throw new EngineError('bad-worker-count', `${source} = ${n} is not a worker or queue count.`, { hint: 'Use a whole number from 1 to 256.' });
   }
   return n;
 }
@@ -97,7 +97,7 @@ export class WorkerPool {
 
   constructor(opts: WorkerPoolOptions = {}) {
     this.size = opts.size === undefined ? defaultPoolSize() : checkSize(opts.size, 'size');
-    this.maxQueue = opts.maxQueue ?? this.size;
+    this.maxQueue = opts.maxQueue === undefined ? this.size : checkSize(opts.maxQueue, 'maxQueue');
     this.cancelGraceMs = opts.cancelGraceMs ?? 2000;
     this.script = resolveWorkerScript(opts.script);
     this.workerData = { backend: opts.backend, wasmDir: opts.wasmDir };

@@ -177,7 +177,8 @@ describe('pool size', () => {
     expect(defaultPoolSize({ LORA_STUDIO_WORKERS: '3' })).toBe(3);
     expect(defaultPoolSize({})).toBeGreaterThanOrEqual(1);
     expect(() => defaultPoolSize({ LORA_STUDIO_WORKERS: '0' })).toThrow(EngineError);
-    expect(() => new WorkerPool({ size: 1.5 })).toThrow(/not a worker count/);
+    expect(() => new WorkerPool({ size: 1.5 })).toThrow(/not a worker or queue count/);
+    expect(() => new WorkerPool({ size: 1, maxQueue: 0 })).toThrow(EngineError);
   });
 });
 
