@@ -3,6 +3,7 @@ import type { MatMul } from '../../compute/matmul.js';
 import { computeModuleDelta } from '../../adapters/delta.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { cachedModule } from './adapter-cache.js';
+import { combinedModuleDelta } from '../module-source/combined-delta.js';
 
 export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise<Float32Array> {
   switch (source.type) {
@@ -18,5 +19,10 @@ export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise
     }
     case 'dense':
       return source.delta;
+    case 'concat':
+    case 'compress':
+    case 'task-merge':
+    case 'kohya-merge':
+      return combinedModuleDelta(source, matmul);
   }
 }

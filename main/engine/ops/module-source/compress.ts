@@ -1,0 +1,73 @@
+/**
+ * Compress (Combine LoRAs, method svd): the best rank-k approximation of Σ c_i·ΔW_i. When every member has
+ * low-rank factors the dense matrix is never formed: the members are concatenated exactly (concat.ts) and
+ * lowRankSVD compresses the stacked factors (fp64 Grams, O((out+in)·R²)). Members without factors (LoHa,
+ * LoKr, full patches) make the sum dense: it is compressed by denseTruncatedSVD.
+ */
+import type { MatMul } from '../../compute/matmul.js';
+import type { LowRankSVDResult } from '../../linalg/low-rank-svd.js';
+import { lowRankSVD } from '../../linalg/low-rank-svd.js';
+import type { CombineMember, ModuleSource, RankRule } from '../../values/lora-value.js';
+import { cachedModule } from '../apply/adapter-cache.js';
+import { concatenate, memberFactors } from './concat.js';
+import { denseTruncatedSVD } from './dense-svd.js';
+import { denseSum } from './member-delta.js';
+import type { EvaluateOptions } from './module-factors.js';
+import { chooseRank } from './rank-rule.js';
+import type { ScaledFactors } from './scaled-factors.js';
+import { factorsFromSVD } from './svd-factors.js';
+
+export async function compressSource(source: Extract<ModuleSource, { type: 'compress' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+  const { out, inFlat, members, rank, clampQuantile } = source;
+  if (await allHaveFactors(members)) {
+    const stacked = concatenate(await memberFactors(members, matmul, opts), out, inFlat, opts.module);
+    const ask = Math.min(stacked.rank, rank.type === 'fixed' ? rank.rank : rank.maxRank ?? stacked.rank);
+    const svd = await lowRankSVD({ up: stacked.up, down: stacked.down, rows: out, rank: stacked.rank, cols: inFlat }, ask, matmul, { signal: opts.signal, module: opts.module });
+    return truncate(svd, true, out, inFlat, rank, clampQuantile);
+  }
+  return compressDense(await denseSum(members, out, inFlat, matmul, opts), out, inFlat, rank, clampQuantile, matmul, opts);
+}
+
+/** The best rank-`rule` approximation of a dense out×inFlat delta, as factors with scale 1. */
+export async function compressDense(delta: Float32Array, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+  const minDim = Math.min(out, inFlat);
+  const needsWholeSpectrum = rule.type === 'dynamic' && (rule.method === 'sv_cumulative' || rule.maxRank === undefined);
+  const ask = Math.min(minDim, rule.type === 'fixed' ? rule.rank : rule.maxRank ?? minDim);
+  const svd = await denseTruncatedSVD(delta, out, inFlat, ask, matmul, { signal: opts.signal, module: opts.module, complete: needsWholeSpectrum });
+  return truncate(svd, svd.complete, out, inFlat, rule, clampQuantile);
+}
+
+function truncate(svd: LowRankSVDResult, complete: boolean, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined): ScaledFactors {
+  const keep = rule.type === 'fixed' ? rule.rank : chooseRank({ values: svd.singularValues, frobeniusSquared: svd.frobeniusSquared }, rule);
+  let kept = 0;
+  for (let j = 0; j < Math.min(keep, svd.k); j++) kept += svd.S[j]! * svd.S[j]!;
+  return {
+    factors: factorsFromSVD(svd, out, inFlat, keep, clampQuantile),
+    scale: 1,
+    compression: {
+      singularValues: svd.singularValues,
+      complete,
+      rank: keep,
+      frobeniusRetained: svd.frobeniusSquared > 0 ? Math.sqrt(kept / svd.frobeniusSquared) : 1,
+    },
+  };
+}
+
+/** Whether every member can give low-rank factors (the sum then never needs the dense matrix). */
+export async function allHaveFactors(members: readonly CombineMember[]): Promise<boolean> {
+  for (const m of members) if (!(await hasFactors(m.source))) return false;
+  return true;
+}
+
+async function hasFactors(source: ModuleSource): Promise<boolean> {
+  switch (source.type) {
+    case 'dense':
+      return false;
+    case 'file': {
+      const { module } = await cachedModule(source.path, source.module);
+      return module.params.kind === 'lora';
+    }
+    default:
+      return true;
+  }
+}
