@@ -4,6 +4,7 @@
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
 import { bakeTensorTask } from '../ops/apply/bake-task.js';
+import { moduleFactorsTask } from '../ops/module-source/task.js';
 import { lowRankSVDTask } from './tasks/low-rank-svd.js';
 import { matmulTask } from './tasks/matmul.js';
 import { pingTask } from './tasks/ping.js';
@@ -14,6 +15,7 @@ export const workerTasks = {
   matmul: matmulTask,
   'linalg.lowRankSVD': lowRankSVDTask,
   'bake.tensor': bakeTensorTask,
+  'combine.module': moduleFactorsTask,
 };
 
 export type WorkerTasks = typeof workerTasks;
