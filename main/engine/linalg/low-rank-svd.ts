@@ -70,6 +70,14 @@ export async function lowRankSVD(f: LowRankFactors, k: number, matmul: MatMul, o
   const gu = gramOfColumns(up, rows, r, opts.kernel);
   const gd = gramOfRows(down, r, cols, opts.kernel);
   throwIfAborted(opts.signal);
+  // A NaN or Inf anywhere in a factor shows on the Gram diagonals; without this check the rank search would
+  // quietly find rank 0.
+  if (!finiteDiagonal(gu, r) || !finiteDiagonal(gd, r)) {
+    throw new EngineError('not-finite', `${where}the LoRA factors hold NaN or Inf values (or overflow when squared).`, {
+      module: opts.module,
+      hint: 'The file is corrupt or was saved after a diverged training run; check it with lora-studio inspect.',
+    });
+  }
   const frobeniusSquared = traceOfProduct(gu, gd, r);
   const noiseFloor = Math.sqrt(r * Number.EPSILON * frobenius(gu) * frobenius(gd));
   // Work in the pivot order of the Cholesky factor, where it is triangular: up' = up[:, perm],
@@ -121,6 +129,11 @@ function unpermuteRows(y: Matrix, perm: Int32Array): Float32Array {
   const out = new Float32Array(y.rows * y.cols);
   for (let a = 0; a < y.rows; a++) out.set(y.data.subarray(a * y.cols, (a + 1) * y.cols), perm[a]! * y.cols);
   return out;
+}
+
+function finiteDiagonal(g: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(g[i * n + i]!)) return false;
+  return true;
 }
 
 function traceOfProduct(a: Float64Array, b: Float64Array, n: number): number {

@@ -10,7 +10,7 @@
  * spectrum they can be low by a few percent (measured bounds in test/unit/linalg/randomized-svd.test.ts).
  */
 import type { MatMul } from '../compute/matmul.js';
-import { throwIfAborted } from '../errors.js';
+import { EngineError, throwIfAborted } from '../errors.js';
 import { gaussianSource } from './gaussian.js';
 import { pivotedCholeskyFactor } from './cholesky.js';
 import { gramOfColumns } from './kernels/gram.js';
@@ -103,6 +103,11 @@ async function choleskyQR(y: Float32Array, rows: number, n: number, matmul: MatM
   const gram = gramOfColumns(y, rows, n);
   let maxDiag = 0;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, gram[i * n + i]!);
+  if (!Number.isFinite(maxDiag)) {
+    throw new EngineError('not-finite', 'randomizedSVD: the matrix holds NaN or Inf values (or overflows when squared).', {
+      hint: 'Check the inputs of the difference (a corrupt tensor or fp16 overflow).',
+    });
+  }
   const tol = relativeTol === undefined ? undefined : relativeTol * maxDiag;
   const { F, rank, perm } = pivotedCholeskyFactor({ rows: n, cols: n, data: gram }, tol);
   // Q = Y[:, perm[0..rank)]·F₁₁⁻¹, as one product Y·T with T (n×rank) holding F₁₁⁻¹ in the pivoted rows.

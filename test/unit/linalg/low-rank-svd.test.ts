@@ -106,6 +106,17 @@ describe('lowRankSVD', () => {
     expect((err as EngineError).module).toBe('unet.mid.attn1.to_q');
   });
 
+  it('refuses NaN or Inf factors instead of compressing them to nothing', async () => {
+    const f = stackLoras(40, 30, [randomLora(40, 30, 4, 16)], [1]);
+    f.down[7] = Number.POSITIVE_INFINITY;
+    const err = await lowRankSVD(f, 2, referenceMatMul, { module: 'te.layer0.q' }).catch((e: unknown) => e);
+    expect((err as EngineError).code).toBe('not-finite');
+    expect((err as EngineError).module).toBe('te.layer0.q');
+    f.down[7] = 0;
+    f.up[3] = Number.NaN;
+    await expect(lowRankSVD(f, 2, referenceMatMul)).rejects.toMatchObject({ code: 'not-finite' });
+  });
+
   it('stops when cancelled', async () => {
     const f = stackLoras(40, 30, [randomLora(40, 30, 4, 15)], [1]);
     await expect(lowRankSVD(f, 2, referenceMatMul, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);

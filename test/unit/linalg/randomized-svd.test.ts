@@ -87,6 +87,12 @@ describe('randomizedSVD', () => {
     expect(maxRelError(r.S, m.s, 8)).toBeLessThan(1e-5);
   });
 
+  it('refuses a matrix with NaN', async () => {
+    const m = matrixWith(30, 20, (i) => 1 / (1 + i), 7);
+    m.data[5] = Number.NaN;
+    await expect(randomizedSVD(m, 3, referenceMatMul)).rejects.toMatchObject({ code: 'not-finite' });
+  });
+
   it('stops when cancelled', async () => {
     const m = matrixWith(50, 40, (i) => 1 / (1 + i), 6);
     await expect(randomizedSVD(m, 3, referenceMatMul, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
