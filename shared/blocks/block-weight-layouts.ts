@@ -1,11 +1,16 @@
 /**
  * Block-weight vector layouts of hako-mikan's LoRA Block Weight (LBW), the convention people share
- * vectors in. Each slot names the block labels (labels.ts) its value multiplies. Slot names are LBW's
- * (BASE, M00, CLIP, T5 ...); block labels are ours.
+ * vectors in, and the one rule that turns a vector into a module's weight (blockWeightFor). Each slot names
+ * the block labels (labels.ts) its value multiplies. Slot names are LBW's (BASE, M00, CLIP, T5 ...); block
+ * labels are ours. The engine (main/engine/ops/block-weights) and the UI's node definitions both read these
+ * tables: this file is the one source of truth.
  *
- * Blocks that no slot of the chosen layout covers (IN00 in the 17-value SD1 layout, "UNET" tensors such
- * as time embeddings) get 0, as sd-scripts' svd_merge_lora and supermerger do when they widen a short
- * vector: a short vector means "only these blocks".
+ * The rule follows LBW (scripts/lora_block_weight.py):
+ * - a numbered block that the chosen layout has no slot for (IN00 in the 17-value SD1 layout) gets 0, as
+ *   LBW's to26 widens a short vector with zeros: a short vector means "only these blocks";
+ * - a tensor outside every numbered block ("UNET": time embedding, conv_out; Flux's other "FLUX" modules;
+ *   "LM", "VAE", "OTHER") keeps 1, as LBW's ratiodealer starts from 1 and changes only matching blocks.
+ * (sd-scripts' svd_merge_lora --lbws differs: it starts from 26 ones, so blocks a short vector omits keep 1.)
  */
 import { FLUX_DOUBLE_LABELS, FLUX_SINGLE_LABELS, FLUX_OTHER, MID_LABEL, TEXT_ENCODER_LABELS } from './labels.js';
 
@@ -22,6 +27,9 @@ export interface BlockWeightSlot {
 }
 
 export type BlockWeightLayoutId = 'sd1-17' | 'sd1-26' | 'sdxl-12' | 'sdxl-20' | 'flux-61';
+
+/** Which model family's numbering a layout is written in (SD 1.x/2.x, SDXL, Flux). */
+export type BlockWeightScheme = 'sd' | 'sdxl' | 'flux';
 
 export interface BlockWeightLayout {
   readonly id: BlockWeightLayoutId;
@@ -77,6 +85,23 @@ export const BLOCK_WEIGHT_LAYOUTS: Readonly<Record<BlockWeightLayoutId, BlockWei
 
 export const BLOCK_WEIGHT_LAYOUT_IDS = Object.keys(BLOCK_WEIGHT_LAYOUTS) as BlockWeightLayoutId[];
 
+/** The layouts of each scheme, the short one first and the full one (every numbered block) last. */
+export const BLOCK_WEIGHT_SCHEME_LAYOUTS: Readonly<Record<BlockWeightScheme, readonly BlockWeightLayoutId[]>> = {
+  sd: ['sd1-17', 'sd1-26'],
+  sdxl: ['sdxl-12', 'sdxl-20'],
+  flux: ['flux-61'],
+};
+
+export function blockWeightScheme(id: BlockWeightLayoutId): BlockWeightScheme {
+  return id.startsWith('sdxl') ? 'sdxl' : id.startsWith('flux') ? 'flux' : 'sd';
+}
+
+/** The layout of `scheme` that has a slot for every numbered block. */
+export function fullLayoutOf(scheme: BlockWeightScheme): BlockWeightLayoutId {
+  const ids = BLOCK_WEIGHT_SCHEME_LAYOUTS[scheme];
+  return ids[ids.length - 1]!;
+}
+
 export function layoutLength(id: BlockWeightLayoutId): number {
   return BLOCK_WEIGHT_LAYOUTS[id].slots.length;
 }
@@ -94,20 +119,31 @@ export function blockWeightSlotNames(length: number): readonly string[] | undefi
   return id ? BLOCK_WEIGHT_LAYOUTS[id].slots.map((s) => s.name) : undefined;
 }
 
+/** Index of the slot of `layoutId` that covers a module of block `label`, or -1. */
+export function blockWeightSlotIndex(layoutId: BlockWeightLayoutId, label: string, moduleName: string): number {
+  const slots = BLOCK_WEIGHT_LAYOUTS[layoutId].slots;
+  return slots.findIndex((s) => s.blocks.includes(label) && (!s.modulePattern || s.modulePattern.test(moduleName)));
+}
+
 /**
- * The multiplier a vector gives a module of block `label` (module name used only by pattern slots).
- * Uncovered blocks get 0 (see the file comment).
+ * Whether a module of block `label` sits in one of the numbered blocks a vector of this scheme can weight
+ * (a slot of the scheme's full layout covers it). Those a layout omits get 0; every other module keeps 1.
+ */
+export function isWeightedBlock(scheme: BlockWeightScheme, label: string, moduleName: string): boolean {
+  return blockWeightSlotIndex(fullLayoutOf(scheme), label, moduleName) >= 0;
+}
+
+/**
+ * The multiplier a vector gives a module of block `label` (module name used only by pattern slots):
+ * its slot's value; 0 for a numbered block the layout has no slot for; 1 outside the numbered blocks
+ * (see the file comment).
  */
 export function blockWeightFor(layoutId: BlockWeightLayoutId, vector: readonly number[], label: string, moduleName: string): number {
   const layout = BLOCK_WEIGHT_LAYOUTS[layoutId];
   if (vector.length !== layout.slots.length) {
     throw new RangeError(`layout ${layoutId} takes ${layout.slots.length} values, got ${vector.length}`);
   }
-  for (let i = 0; i < layout.slots.length; i++) {
-    const s = layout.slots[i];
-    if (!s || !s.blocks.includes(label)) continue;
-    if (s.modulePattern && !s.modulePattern.test(moduleName)) continue;
-    return vector[i] ?? 0;
-  }
-  return 0;
+  const i = blockWeightSlotIndex(layoutId, label, moduleName);
+  if (i >= 0) return vector[i] ?? 0;
+  return isWeightedBlock(blockWeightScheme(layoutId), label, moduleName) ? 0 : 1;
 }

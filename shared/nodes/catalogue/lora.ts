@@ -43,8 +43,9 @@ OUT05, D03, S12 ...):
 for the rest, and \`w(b)\` the vector's value for the slot covering b (BASE covers the text encoders).
 
 Vectors: 17 or 26 values for SD 1.x/2.x, 12 or 20 for SDXL, 61 for Flux (CLIP, T5, IN, D00–D18, S00–S37,
-OUT). Blocks a short vector does not name get 0, as sd-scripts' svd_merge_lora and supermerger do.
-Presets NONE, ALL and ALL0.5 work for every layout; INS, IND, INALL, MIDD, OUTD, OUTS and OUTALL are SD1's.
+OUT). As in LBW, numbered blocks a short vector does not name get 0 (LBW widens it with zeros), and modules
+outside the numbered blocks (time embedding, conv_out, Flux's other modules) keep 1. Presets NONE, ALL and
+ALL0.5 work for every layout; INS, IND, INALL, MIDD, OUTD, OUTS and OUTALL are SD1's, FLUXALL is Flux's.
 
 Elemental rules (one per line, \`BLOCKS:ELEMENTS:VALUE\`, later lines win) replace w(b) for modules whose
 name contains one of the elements: \`IN05-OUT05:attn:0\` turns attention off in the deep blocks.`,

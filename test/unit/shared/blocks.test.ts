@@ -3,6 +3,7 @@ import {
   BLOCK_WEIGHT_LAYOUTS,
   blockFamily,
   blockWeightFor,
+  isWeightedBlock,
   blockWeightSlotNames,
   compareBlockLabels,
   elementalOverride,
@@ -90,15 +91,34 @@ describe('block-weight layouts (LoRA Block Weight)', () => {
     expect(layoutForLength(18)).toBeUndefined();
   });
 
-  it('gives each module its slot’s value, 0 where the layout has no slot', () => {
+  it('gives each module its slot’s value, 0 for a numbered block the layout omits, 1 outside the numbered blocks (LBW)', () => {
     const v = Array.from({ length: 17 }, (_, i) => i / 16);
     expect(blockWeightFor('sd1-17', v, 'TE', 'lora_te_text_model_encoder_layers_0_mlp_fc1')).toBe(0);
     expect(blockWeightFor('sd1-17', v, 'IN01', 'x')).toBe(1 / 16);
     expect(blockWeightFor('sd1-17', v, 'MID', 'x')).toBe(7 / 16);
     expect(blockWeightFor('sd1-17', v, 'OUT11', 'x')).toBe(1);
     expect(blockWeightFor('sd1-17', v, 'IN00', 'x')).toBe(0);
-    expect(blockWeightFor('sd1-17', v, 'UNET', 'time_embed')).toBe(0);
+    expect(blockWeightFor('sd1-17', v, 'UNET', 'time_embed')).toBe(1);
+    expect(blockWeightFor('sd1-17', v, 'VAE', 'decoder.conv_in')).toBe(1);
     expect(() => blockWeightFor('sd1-17', [1, 2], 'IN01', 'x')).toThrow(RangeError);
+  });
+
+  it('widening a short vector with zeros gives the same weights as the full layout (LBW to26)', () => {
+    const v12 = Array.from({ length: 12 }, (_, i) => (i + 1) / 16);
+    const names12 = blockWeightSlotNames(12) ?? [];
+    const v20 = (blockWeightSlotNames(20) ?? []).map((n) => {
+      const i = names12.indexOf(n);
+      return i < 0 ? 0 : v12[i]!;
+    });
+    for (const label of ['TE1', 'TE2', 'IN00', 'IN04', 'IN08', 'MID', 'OUT00', 'OUT05', 'OUT08', 'UNET']) {
+      expect(blockWeightFor('sdxl-12', v12, label, 'm')).toBe(blockWeightFor('sdxl-20', v20, label, 'm'));
+    }
+    expect(isWeightedBlock('sdxl', 'OUT08', 'm')).toBe(true);
+    expect(isWeightedBlock('sdxl', 'UNET', 'm')).toBe(false);
+    expect(isWeightedBlock('flux', 'FLUX', 'lora_unet_img_in')).toBe(true);
+    expect(isWeightedBlock('flux', 'FLUX', 'lora_unet_guidance_in_in_layer')).toBe(true);
+    expect(blockWeightFor('flux-61', new Array<number>(61).fill(0), 'FLUX', 'lora_unet_time_in_out_layer')).toBe(0);
+    expect(blockWeightFor('flux-61', new Array<number>(61).fill(0), 'FLUX', 'lora_unet_some_other_module')).toBe(1);
   });
 
   it('tells Flux’s IN and OUT slots apart by module position', () => {
@@ -134,6 +154,9 @@ describe('block-weight presets', () => {
     expect(all.ok && all.vector.every((x) => x === 0.5) && all.vector.length).toBe(61);
     const none = presetVector('NONE', 'sdxl-12');
     expect(none.ok && none.vector).toEqual(new Array(12).fill(0));
+    const flux = presetVector('FLUXALL', 'flux-61');
+    expect(flux.ok && flux.vector.every((x) => x === 1) && flux.vector.length).toBe(61);
+    expect(presetVector('FLUXALL', 'sd1-17').ok).toBe(false);
     const bad = presetVector('OUTS', 'sdxl-20');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toMatch(/SD 1\.x.*SDXL, 20 values/);
