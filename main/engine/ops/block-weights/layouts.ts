@@ -1,30 +1,13 @@
+import { BLOCK_WEIGHT_LAYOUTS, BLOCK_WEIGHT_SCHEME_LAYOUTS, type BlockWeightLayoutId, type BlockWeightScheme as FixedScheme } from '../../../../shared/blocks/block-weight-layouts.js';
 import { EngineError } from '../../errors.js';
 import type { ArchitectureFamily } from '../../naming/types.js';
 
 /**
- * The vector layouts of hako-mikan's LoRA Block Weight (scripts/lora_block_weight.py: BLOCKID17, BLOCKID26,
- * BLOCKID12, BLOCKID20, BLOCKIDFLUX). Slot names are LBW's, except that LBW's "M00" is written "MID" like
- * our block label. A short layout (17, 12) names the blocks a plain LoRA has modules in (the ones with
- * attention); the full one (26, 20) every block, for LoCon / LyCORIS.
+ * Which block-weight layouts a model family takes. The layouts themselves (slots, the labels each covers,
+ * the LBW rule) are shared/blocks' tables: the engine and the UI read the same ones. LLMs have no LBW
+ * layout: they take one value per layer (L00, L01, …).
  */
-export type BlockWeightScheme = 'sd' | 'sdxl' | 'flux' | 'llm';
-
-const pad2 = (i: number): string => String(i).padStart(2, '0');
-const blocks = (prefix: string, indices: readonly number[]): string[] => indices.map((i) => `${prefix}${pad2(i)}`);
-const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-const SD_17 = ['BASE', ...blocks('IN', [1, 2, 4, 5, 7, 8]), 'MID', ...blocks('OUT', [3, 4, 5, 6, 7, 8, 9, 10, 11])];
-const SD_26 = ['BASE', ...blocks('IN', upTo(12)), 'MID', ...blocks('OUT', upTo(12))];
-const SDXL_12 = ['BASE', ...blocks('IN', [4, 5, 7, 8]), 'MID', ...blocks('OUT', upTo(6))];
-const SDXL_20 = ['BASE', ...blocks('IN', upTo(9)), 'MID', ...blocks('OUT', upTo(9))];
-const FLUX_61 = ['CLIP', 'T5', 'IN', ...blocks('D', upTo(19)), ...blocks('S', upTo(38)), 'OUT'];
-
-/** Valid vector layouts per scheme, the full (every slot) one last. LLMs take one value per layer instead. */
-export const FIXED_LAYOUTS: Readonly<Record<Exclude<BlockWeightScheme, 'llm'>, readonly (readonly string[])[]>> = {
-  sd: [SD_17, SD_26],
-  sdxl: [SDXL_12, SDXL_20],
-  flux: [FLUX_61],
-};
+export type BlockWeightScheme = FixedScheme | 'llm';
 
 const SCHEME_OF: Partial<Record<ArchitectureFamily, BlockWeightScheme>> = {
   sd1: 'sd',
@@ -50,8 +33,19 @@ export function schemeOf(family: ArchitectureFamily): BlockWeightScheme {
   return scheme;
 }
 
+/** The layouts of a fixed scheme, the full one (every slot) last. */
+export function layoutsOf(scheme: FixedScheme): readonly BlockWeightLayoutId[] {
+  return BLOCK_WEIGHT_SCHEME_LAYOUTS[scheme];
+}
+
+export function slotNames(id: BlockWeightLayoutId): string[] {
+  return BLOCK_WEIGHT_LAYOUTS[id].slots.map((s) => s.name);
+}
+
 /** "17 values: BASE,IN01,…" lines for error messages and help. */
 export function describeLayouts(scheme: BlockWeightScheme): string {
   if (scheme === 'llm') return 'one value per layer: L00,L01,… (as many as the model has layers, or fewer)';
-  return FIXED_LAYOUTS[scheme].map((slots) => `${slots.length} values: ${slots.join(',')}`).join('\n');
+  return layoutsOf(scheme)
+    .map((id) => `${BLOCK_WEIGHT_LAYOUTS[id].slots.length} values: ${slotNames(id).join(',')}`)
+    .join('\n');
 }

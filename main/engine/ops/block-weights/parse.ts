@@ -1,20 +1,20 @@
+import { BLOCK_WEIGHT_LAYOUTS, type BlockWeightLayoutId } from '../../../../shared/blocks/block-weight-layouts.js';
+import { BLOCK_WEIGHT_PRESET_NAMES, isBlockWeightPresetName, presetVector } from '../../../../shared/blocks/block-weight-presets.js';
 import { EngineError } from '../../errors.js';
 import type { ArchitectureFamily } from '../../naming/types.js';
-import { FIXED_LAYOUTS, describeLayouts, schemeOf, type BlockWeightScheme } from './layouts.js';
-import { LBW_PRESETS, UNIFORM_PRESETS } from './presets.js';
+import { describeLayouts, layoutsOf, schemeOf, slotNames, type BlockWeightScheme } from './layouts.js';
 
 export interface BlockWeights {
   readonly family: ArchitectureFamily;
   readonly scheme: BlockWeightScheme;
   /** What the user wrote: a preset name or the vector. */
   readonly source: string;
-  /** Slot names of the layout the values were given in (the 17 of SD's short layout, L00… for LLMs). */
+  /** The shared layout the values are written in; undefined for LLMs (one value per layer). */
+  readonly layoutId: BlockWeightLayoutId | undefined;
+  /** Slot names of that layout (BASE, IN01, …, M00, …), or L00, L01, … for LLMs. */
   readonly layout: readonly string[];
-  /**
-   * A value for every slot of the scheme's full layout (26 for SD, 20 for SDXL, 61 for Flux; for LLMs the
-   * layers given). Slots the given layout lacks are 0, as LBW's to26 widens a short vector.
-   */
-  readonly slots: ReadonlyMap<string, number>;
+  /** One value per slot of `layout`. */
+  readonly values: readonly number[];
 }
 
 /**
@@ -50,47 +50,44 @@ function parseValues(text: string, source: string): number[] {
   });
 }
 
+/** LBW's presets are 17-value SD vectors (omitted blocks 0); on SDXL and Flux the uniform ones cover every slot. */
+const PRESET_LAYOUT: Readonly<Record<Exclude<BlockWeightScheme, 'llm'>, BlockWeightLayoutId>> = { sd: 'sd1-17', sdxl: 'sdxl-20', flux: 'flux-61' };
+
 function fromPreset(name: string, family: ArchitectureFamily, scheme: BlockWeightScheme, userNames: readonly string[]): BlockWeights {
-  const values = LBW_PRESETS[name];
-  if (values === undefined) {
-    const known = [...Object.keys(LBW_PRESETS), ...userNames].join(', ');
+  if (!isBlockWeightPresetName(name)) {
+    const known = [...BLOCK_WEIGHT_PRESET_NAMES, ...userNames].join(', ');
     throw new EngineError('block-weights-unknown-preset', `Unknown block-weight preset "${name}". Presets: ${known}.`, {
       hint: `Or give the values:\n${describeLayouts(scheme)}`,
     });
   }
-  if (scheme === 'sd' || (scheme === 'flux' && name === 'FLUXALL')) return fromValues([...values], family, scheme, name);
-  const uniform = UNIFORM_PRESETS[name];
-  if (scheme !== 'llm' && uniform !== undefined) {
-    const full = FIXED_LAYOUTS[scheme][FIXED_LAYOUTS[scheme].length - 1];
-    return fromValues(new Array<number>(full.length).fill(uniform), family, scheme, name);
+  if (scheme === 'llm') {
+    throw new EngineError('block-weights-preset-layout', `Preset ${name} is a LoRA Block Weight vector for diffusion models; it has no meaning for ${family} models.`, {
+      hint: `Give one value per layer: ${describeLayouts(scheme)}.`,
+    });
   }
-  throw new EngineError(
-    'block-weights-preset-layout',
-    `Preset ${name} is a LoRA Block Weight vector for SD 1.x/2.x${name === 'FLUXALL' ? ' (FLUXALL: Flux)' : ''}; it has no meaning for ${family} models.`,
-    {
-      hint:
-        scheme === 'llm'
-          ? `Give one value per layer: ${describeLayouts(scheme)}.`
-          : `Use NONE, ALL or ALL0.5${scheme === 'flux' ? ', FLUXALL' : ''}, or give the values:\n${describeLayouts(scheme)}`,
-    },
-  );
+  const layoutId = PRESET_LAYOUT[scheme];
+  const r = presetVector(name, layoutId);
+  if (!r.ok) {
+    throw new EngineError('block-weights-preset-layout', `Preset ${name}: ${r.message} (the model is ${family}).`, {
+      hint: `Or give the values:\n${describeLayouts(scheme)}`,
+    });
+  }
+  return { family, scheme, source: name, layoutId, layout: slotNames(layoutId), values: r.vector };
 }
 
 function fromValues(values: readonly number[], family: ArchitectureFamily, scheme: BlockWeightScheme, source: string): BlockWeights {
   if (scheme === 'llm') {
     const layout = values.map((_, i) => `L${String(i).padStart(2, '0')}`);
-    return { family, scheme, source, layout, slots: new Map(layout.map((slot, i) => [slot, values[i]])) };
+    return { family, scheme, source, layoutId: undefined, layout, values: [...values] };
   }
-  const layouts = FIXED_LAYOUTS[scheme];
-  const layout = layouts.find((l) => l.length === values.length);
-  if (layout === undefined) {
+  const ids = layoutsOf(scheme);
+  const layoutId = ids.find((id) => BLOCK_WEIGHT_LAYOUTS[id].slots.length === values.length);
+  if (layoutId === undefined) {
     throw new EngineError(
       'block-weights-length',
-      `Block weights "${source}" have ${values.length} values; ${family} takes ${layouts.map((l) => l.length).join(' or ')}:\n${describeLayouts(scheme)}`,
+      `Block weights "${source}" have ${values.length} values; ${family} takes ${ids.map((id) => BLOCK_WEIGHT_LAYOUTS[id].slots.length).join(' or ')}:\n${describeLayouts(scheme)}`,
       { hint: 'Write one value per block, in the order above.' },
     );
   }
-  const slots = new Map<string, number>(layouts[layouts.length - 1].map((slot) => [slot, 0]));
-  layout.forEach((slot, i) => slots.set(slot, values[i]));
-  return { family, scheme, source, layout, slots };
+  return { family, scheme, source, layoutId, layout: slotNames(layoutId), values: [...values] };
 }

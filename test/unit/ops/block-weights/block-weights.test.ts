@@ -90,8 +90,8 @@ describe('SDXL (12 / 20 values)', () => {
   it('refuses SD 1.x vectors and presets, accepts the uniform presets over all 20 blocks', () => {
     const e = errorOf(() => parseBlockWeights(new Array(17).fill(1).join(','), 'sdxl'));
     expect(e.code).toBe('block-weights-length');
-    expect(e.message).toContain('12 values: BASE,IN04,IN05,IN07,IN08,MID,OUT00,OUT01,OUT02,OUT03,OUT04,OUT05');
-    expect(e.message).toContain('20 values: BASE,IN00,IN01,IN02,IN03,IN04,IN05,IN06,IN07,IN08,MID,OUT00');
+    expect(e.message).toContain('12 values: BASE,IN04,IN05,IN07,IN08,M00,OUT00,OUT01,OUT02,OUT03,OUT04,OUT05');
+    expect(e.message).toContain('20 values: BASE,IN00,IN01,IN02,IN03,IN04,IN05,IN06,IN07,IN08,M00,OUT00');
     expect(errorOf(() => parseBlockWeights('INS', 'sdxl')).code).toBe('block-weights-preset-layout');
     const all = createBlockMultiplier({ family: 'sdxl', weights: 'ALL' });
     expect(['TE1', 'TE2', ...SDXL_UNET].every((l) => all(l) === 1)).toBe(true);
@@ -179,8 +179,8 @@ describe('bad input', () => {
     const e = errorOf(() => parseBlockWeights('1,0,1', 'sd1'));
     expect(e.code).toBe('block-weights-length');
     expect(e.message).toContain('3 values; sd1 takes 17 or 26');
-    expect(e.message).toContain('17 values: BASE,IN01,IN02,IN04,IN05,IN07,IN08,MID,OUT03,OUT04,OUT05,OUT06,OUT07,OUT08,OUT09,OUT10,OUT11');
-    expect(e.message).toContain('26 values: BASE,IN00,IN01,IN02,IN03,IN04,IN05,IN06,IN07,IN08,IN09,IN10,IN11,MID,OUT00,');
+    expect(e.message).toContain('17 values: BASE,IN01,IN02,IN04,IN05,IN07,IN08,M00,OUT03,OUT04,OUT05,OUT06,OUT07,OUT08,OUT09,OUT10,OUT11');
+    expect(e.message).toContain('26 values: BASE,IN00,IN01,IN02,IN03,IN04,IN05,IN06,IN07,IN08,IN09,IN10,IN11,M00,OUT00,');
   });
 
   it('names the value that is not a number, and says that R/U/X are not supported', () => {
@@ -216,5 +216,48 @@ describe('user presets (lbwpresets.txt format)', () => {
     const mine = createBlockMultiplier({ family: 'sd1', weights: 'MINE', presets });
     expect(['TE', 'IN01', 'MID', 'OUT11'].map((l) => mine(l))).toEqual([1, 0, 1, 1]);
     expect(createBlockMultiplier({ family: 'sd1', weights: 'ALL', presets })('MID')).toBe(0);
+  });
+});
+
+describe('elemental rules (shared/blocks) on top of the vector', () => {
+  it('replace the block value of modules whose name has the element; strengths still multiply', async () => {
+    const { parseElementalRules } = await import('../../../../shared/blocks/elemental.js');
+    const r = parseElementalRules('IN05-OUT05:attn1:0\nMID::0.25');
+    if (!r.ok) throw new Error(r.message);
+    const m = createBlockMultiplier({ family: 'sd1', weights: 'ALL', unet: 2, elements: r.rules });
+    expect(m('IN05', 'lora_unet_down_blocks_1_attentions_1_transformer_blocks_0_attn1_to_q')).toBe(0);
+    expect(m('IN05', 'lora_unet_down_blocks_1_attentions_1_transformer_blocks_0_attn2_to_q')).toBe(2);
+    expect(m('MID', 'lora_unet_mid_block_attentions_0_proj_in')).toBe(0.5);
+    expect(m('IN01', 'lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q')).toBe(2);
+  });
+});
+
+describe('weightLoraByBlocks', () => {
+  it('multiplies each module’s strength by its block’s factor, taking the block from blockOf when given', async () => {
+    const { weightLoraByBlocks } = await import('../../../../main/engine/ops/block-weights/index.js');
+    const mod = (name: string, block: string | undefined) => ({
+      name,
+      block,
+      kind: 'lora' as const,
+      deltaShape: [4, 4],
+      rank: 1,
+      scale: 1,
+      embedding: false,
+      dora: false,
+      strength: 0.5,
+      source: { type: 'dense' as const, delta: new Float32Array(16) },
+    });
+    const lora = {
+      kind: 'lora' as const,
+      label: 'x',
+      architecture: { family: 'sd1' as const, layout: 'ldm' as const, components: [], evidence: [] },
+      modules: [mod('a', 'IN01'), mod('b', 'IN05'), mod('c', undefined)],
+      inputs: [],
+      unusedKeys: [],
+    };
+    const multiplier = createBlockMultiplier({ family: 'sd1', weights: 'INS' });
+    const weighted = weightLoraByBlocks(lora, { multiplier, blockOf: (m) => m.block ?? 'UNET' });
+    expect(weighted.modules.map((m) => m.strength)).toEqual([0.5, 0, 0.5]);
+    expect(errorOf(() => weightLoraByBlocks(lora, { multiplier })).code).toBe('block-unknown');
   });
 });
