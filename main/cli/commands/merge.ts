@@ -13,6 +13,7 @@ import { validateMergeOptions } from '../../engine/ops/merge-methods/options.js'
 import { parseByteSize } from '../../engine/tensor-io/byte-size.js';
 import type { AppliedLora, ModelStep, ModelValue } from '../../engine/values/model-value.js';
 import { abortOnSignals } from '../abort.js';
+import { addBlockWeightOptions, blockWeightSpecs, describeBlockWeightSpec, readLbwPresets, weightAppliedLora, type BlockWeightFlags } from '../block-weights-option.js';
 import { parseDtypeOption, DTYPE_CHOICES } from '../dtype-option.js';
 import { withPool } from '../engine-session.js';
 import { UsageError } from '../errors.js';
@@ -21,7 +22,7 @@ import { formatMappingReport } from '../mapping-report.js';
 import { createProgressBar } from '../progress.js';
 import path from 'node:path';
 
-interface MergeFlags {
+interface MergeFlags extends BlockWeightFlags {
   base: string;
   lora: string[];
   out: string;
@@ -40,7 +41,7 @@ interface MergeFlags {
 }
 
 export function registerMerge(program: Command): void {
-  program
+  const command = program
     .command('merge')
     .description('Bake LoRAs into a base checkpoint (W\' = W + Σ strength·scale·ΔW, streamed, rounded once).')
     .requiredOption('--base <checkpoint>', 'base model: .safetensors file, *.safetensors.index.json, or a directory with one')
@@ -57,8 +58,8 @@ export function registerMerge(program: Command): void {
     .option('--workers <n>', 'worker threads (default: number of cores)')
     .option('--no-hash', 'do not hash the inputs for the recipe stored in the output (saves reading the base twice)')
     .option('--json', 'print the result as JSON on stdout')
-    .option('-q, --quiet', 'no progress bar')
-    .action(async (flags: MergeFlags) => runMerge(flags));
+    .option('-q, --quiet', 'no progress bar');
+  addBlockWeightOptions(command).action(async (flags: MergeFlags) => runMerge(flags));
 }
 
 function parseStepOptions(flags: MergeFlags): ReturnType<typeof validateMergeOptions> | undefined {
@@ -91,6 +92,8 @@ async function runMerge(flags: MergeFlags): Promise<void> {
   const mergeOptions = parseStepOptions(flags);
   if (mergeOptions && flags.lora.length < 2) process.stderr.write(`note: --method ${flags.method} with a single LoRA.\n`);
   const specs = flags.lora.map((s) => parseLoraSpec(s));
+  const blockWeights = blockWeightSpecs(flags, specs.length);
+  const lbwPresets = readLbwPresets(flags.lbwPresets);
   const controller = abortOnSignals();
   const signal = controller.signal;
 
@@ -98,11 +101,11 @@ async function runMerge(flags: MergeFlags): Promise<void> {
   try {
     process.stderr.write(`base: ${flags.base} (${base.keyMap.architecture.family}, ${base.keyMap.architecture.layout} layout, ${base.source.entries.length} tensors)\n`);
     const applied: AppliedLora[] = [];
-    for (const spec of specs) {
+    for (const [i, spec] of specs.entries()) {
       const lora = await loadLora(spec.path, signal);
       const a = prepareApply(base, lora, spec.strength, { allowUnmatched: flags.allowUnmatched, acceptArchitectureMismatch: flags.acceptArchitectureMismatch });
       process.stderr.write(`${formatMappingReport(lora, a.mapping)}\n`);
-      applied.push(a);
+      applied.push(weightAppliedLora(a, blockWeights[i], base.keyMap.architecture.family, lbwPresets));
     }
     const steps: ModelStep[] = mergeOptions ? [{ type: 'merge', members: applied, options: mergeOptions }] : applied.map((a) => ({ type: 'apply', applied: a }));
     const model: ModelValue = { ...modelFromBase(base), steps };
@@ -110,9 +113,9 @@ async function runMerge(flags: MergeFlags): Promise<void> {
     const recipePromise = flags.hash
       ? Promise.all([
           hashInput('base', flags.base, base.source.files, {}, signal),
-          ...applied.map((a, i) => hashInput('lora', specs[i]!.path, a.lora.inputs, { strength: a.strength }, signal)),
+          ...applied.map((a, i) => hashInput('lora', specs[i]!.path, a.lora.inputs, { strength: a.strength, ...describeBlockWeightSpec(blockWeights[i]) }, signal)),
         ]).then((inputs) => recipe('merge', inputs, params))
-      : Promise.resolve(recipe('merge', [{ role: 'base', path: flags.base, files: [] }, ...specs.map((s) => ({ role: 'lora', path: s.path, files: [], strength: s.strength }))], params));
+      : Promise.resolve(recipe('merge', [{ role: 'base', path: flags.base, files: [] }, ...specs.map((s, i) => ({ role: 'lora', path: s.path, files: [], strength: s.strength, ...describeBlockWeightSpec(blockWeights[i]) }))], params));
 
     const bar = createProgressBar('merge', process.stderr, flags.quiet);
     const result = await withPool(flags.workers, (pool) =>
