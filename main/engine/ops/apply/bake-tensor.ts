@@ -6,13 +6,15 @@ import type { MatMul } from '../../compute/matmul.js';
 import { readBiasDelta } from '../../adapters/delta.js';
 import { applyDoRA } from '../../adapters/dora.js';
 import { EngineError, throwIfAborted } from '../../errors.js';
-import { isFloatDType } from '../../tensor-io/dtypes.js';
+import { elementCount, isFloatDType } from '../../tensor-io/dtypes.js';
 import { castTensorBytes, decodeFloat, encodeFloat } from '../../tensor-io/float-convert.js';
 import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
 import { mergeTaskVectors } from '../merge-methods/merge-task-vectors.js';
 import { cachedAdapter, cachedModule } from './adapter-cache.js';
 import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeRegion, type WeightView } from './add-delta.js';
+import { fusedAddCast } from './fused-add.js';
 import { moduleDelta } from './module-delta.js';
+import { scaledDelta } from './scaled-delta.js';
 import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob } from './patch-spec.js';
 
 export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal): Promise<Uint8Array> {
@@ -24,6 +26,8 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
   if (!isFloatDType(entry.dtype)) {
     throw new EngineError('patch-on-integer-tensor', `${entry.file}: tensor "${entry.name}" is ${entry.dtype}; LoRA patches apply to float weights only.`, { file: entry.file, tensor: entry.name });
   }
+  const additive = job.patches.every((p): p is DeltaPatch => p.type === 'delta' && !p.dora);
+  if (additive) return bakeAdditive(job, bytes, job.patches as readonly DeltaPatch[], matmul, signal);
   const w = weightView(decodeFloat(bytes, entry.dtype), entry.shape);
   for (const patch of job.patches) {
     throwIfAborted(signal);
@@ -43,6 +47,27 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
     }
   }
   return encodeFloat(w.data, outDtype, { fp8Overflow: job.fp8Overflow });
+}
+
+/** Only plain deltas: sum them (one matmul each, scalars folded in), then one fused decode-add-encode pass. */
+async function bakeAdditive(job: TensorJob, bytes: Uint8Array, patches: readonly DeltaPatch[], matmul: MatMul, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  const { entry } = job;
+  const rows = entry.shape.length === 0 ? 1 : entry.shape[0]!;
+  const view: WeightView = { data: new Float32Array(0), rows, cols: elementCount(entry.shape) / Math.max(1, rows) };
+  const single = patches.length === 1 && !patches[0]!.transpose ? patches[0]! : undefined;
+  if (single) {
+    const delta = await scaledDelta(single.source, single.coefficient, matmul);
+    checkDeltaFits(single.module, entry.name, view, delta, single.slice, false);
+    return fusedAddCast(bytes, entry.dtype, delta, single.slice ? single.slice.start * view.cols : 0, job.outDtype, job.fp8Overflow);
+  }
+  const sum: WeightView = { ...view, data: new Float32Array(elementCount(entry.shape)) };
+  for (const p of patches) {
+    throwIfAborted(signal);
+    const delta = await scaledDelta(p.source, p.coefficient, matmul);
+    checkDeltaFits(p.module, entry.name, sum, delta, p.slice, p.transpose);
+    addDelta(sum, delta, 1, p.slice, p.transpose);
+  }
+  return fusedAddCast(bytes, entry.dtype, sum.data, 0, job.outDtype, job.fp8Overflow);
 }
 
 async function applyDeltaPatch(w: WeightView, target: string, patch: DeltaPatch, matmul: MatMul): Promise<void> {

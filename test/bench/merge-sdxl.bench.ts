@@ -1,0 +1,164 @@
+/**
+ * Benchmark for issue 2: bake a rank-32 kohya LoRA (every attention and feed-forward module) into an
+ * SDXL-sized fp16 UNet checkpoint with SGM key names, through the real CLI. Prints, for two model sizes:
+ * the merge wall time and peak RSS (GNU time), and in the same run the time of `cp` of the base.
+ *
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small] [--dir /tmp/x] [--keep]
+ *
+ * Generates ~5 GB (full) + ~1.6 GB (small) of base, the same again for outputs and cp copies; removes them
+ * afterwards unless --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildKeyMap } from '../../main/engine/naming/key-map.js';
+import { sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
+import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
+import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
+import { cliPath } from '../helpers/cli.js';
+import { safetensorsBytes } from '../helpers/safetensors.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const sizes = opt('sizes', 'small,full').split(',');
+const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench'));
+const keep = args.includes('--keep');
+const RANK = 32;
+
+/** A pool of fp16 values in ±0.05, reused as the bytes of every tensor (content does not change the work). */
+function fp16Pool(bytes: number): Uint8Array {
+  const u16 = new Uint16Array(bytes / 2);
+  let a = 12345;
+  for (let i = 0; i < u16.length; i++) {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    u16[i] = float32ToFloat16Bits((a / 4294967296 - 0.5) * 0.1);
+  }
+  return new Uint8Array(u16.buffer);
+}
+
+/** Writes a safetensors file whose tensors take their bytes from the pool; returns its size. */
+function writeBase(file: string, specs: readonly TensorSpec[]): number {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const s of specs) {
+    const bytes = elementCountOf(s.shape) * 2;
+    header[s.key] = { dtype: 'F16', shape: s.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8 !== 0) json += ' ';
+  const fd = openSync(file, 'w');
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  writeSync(fd, prefix);
+  writeSync(fd, json);
+  const pool = fp16Pool(64 * 1024 * 1024);
+  let left = offset;
+  let p = 0;
+  while (left > 0) {
+    const n = Math.min(left, pool.byteLength - p);
+    writeSync(fd, pool, p, n);
+    left -= n;
+    p = (p + n) % pool.byteLength;
+  }
+  closeSync(fd);
+  return statSync(file).size;
+}
+
+function writeLora(file: string, specs: readonly TensorSpec[]): number {
+  const keyMap = buildKeyMap(specs.map((s) => ({ name: s.key, shape: s.shape })));
+  const targets = keyMap.modules.filter((m) => m.component === 'unet' && /(attn[12]_to_(q|k|v|out_0)|ff_net_0_proj|ff_net_2)$/.test(m.kohyaName ?? ''));
+  const pool = fp16Pool(8 * 1024 * 1024);
+  let p = 0;
+  const take = (n: number): Uint8Array => {
+    if (p + n * 2 > pool.byteLength) p = 0;
+    const out = pool.slice(p, p + n * 2);
+    p += n * 2;
+    return out;
+  };
+  const tensors = targets.flatMap((m) => {
+    const [out, inn] = [m.target.baseShape[0]!, m.target.baseShape[1]!];
+    return [
+      { name: `${m.kohyaName}.lora_down.weight`, shape: [RANK, inn], dtype: 'F16' as const, data: take(RANK * inn) },
+      { name: `${m.kohyaName}.lora_up.weight`, shape: [out, RANK], dtype: 'F16' as const, data: take(out * RANK) },
+      { name: `${m.kohyaName}.alpha`, shape: [], dtype: 'F16' as const, data: new Uint8Array(new Uint16Array([float32ToFloat16Bits(16)]).buffer) },
+    ];
+  });
+  const bytes = safetensorsBytes(tensors, { ss_network_module: 'networks.lora', ss_network_dim: String(RANK) });
+  const fd = openSync(file, 'w');
+  writeSync(fd, bytes);
+  closeSync(fd);
+  console.log(`  LoRA: ${targets.length} modules, rank ${RANK}, ${(bytes.byteLength / 1e6).toFixed(1)} MB`);
+  return targets.length;
+}
+
+interface Timed {
+  seconds: number;
+  maxRssMB: number;
+  code: number | null;
+  stderr: string;
+}
+
+function timed(cmd: string, cmdArgs: string[]): Timed {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
+  return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, code: r.status, stderr: r.stderr };
+}
+
+function modelSpecs(size: string): TensorSpec[] {
+  const unet = (specs: TensorSpec[]): TensorSpec[] => specs.filter((s) => s.key.startsWith('model.diffusion_model.'));
+  if (size === 'full') return unet(sdxlCheckpoint({ size: 'full' }));
+  // Same architecture, shallower transformer stacks: about a third of the parameters.
+  return unet(sdxlCheckpoint({ size: 'full', unetTransformerDepth: [0, 2, 2] }));
+}
+
+mkdirSync(dir, { recursive: true });
+console.log(`merge benchmark in ${dir} (machine: ${process.arch}, node ${process.version})`);
+for (const size of sizes) {
+  const specs = modelSpecs(size);
+  const params = specs.reduce((a, s) => a + elementCountOf(s.shape), 0);
+  const base = path.join(dir, `sdxl-${size}.safetensors`);
+  const lora = path.join(dir, `lora-${size}.safetensors`);
+  const out = path.join(dir, `merged-${size}.safetensors`);
+  const copy = path.join(dir, `cp-${size}.safetensors`);
+  console.log(`\n[${size}] SDXL UNet, ${(params / 1e9).toFixed(3)} B parameters, fp16`);
+  if (!existsSync(base)) {
+    const t0 = performance.now();
+    const bytes = writeBase(base, specs);
+    console.log(`  base: ${(bytes / 1e9).toFixed(2)} GB written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  writeLora(lora, specs);
+  // Warm the page cache the same way for both (cat to /dev/null), so cp and merge read from the same state.
+  spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
+  rmSync(copy, { force: true });
+  const cp = timed('cp', [base, copy]);
+  spawnSync('sync');
+  rmSync(copy, { force: true });
+  console.log(`  cp:                 ${cp.seconds.toFixed(2)} s`);
+  for (const variant of [['--no-hash'], []] as const) {
+    rmSync(out, { force: true });
+    spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
+    const env = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
+    const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
+    process.env.LORA_STUDIO_CACHE_DIR = cacheDir;
+    const m = timed(process.execPath, [cliPath, 'merge', '--base', base, '--lora', lora, '--out', out, '--quiet', ...variant]);
+    if (m.code !== 0) {
+      console.log(m.stderr);
+      throw new Error(`merge failed (${m.code})`);
+    }
+    spawnSync('sync');
+    rmSync(cacheDir, { recursive: true, force: true });
+    console.log(`  merge ${env}: ${m.seconds.toFixed(2)} s (${(m.seconds / cp.seconds).toFixed(2)}× cp), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+  }
+  rmSync(out, { force: true });
+  if (!keep) {
+    rmSync(base, { force: true });
+    rmSync(lora, { force: true });
+  }
+}
