@@ -1,0 +1,96 @@
+/**
+ * The file side of the PlatformApi that both shells share: graph files by path, examples, the file
+ * browser, recent files, autosave and recovery. Electron adds native dialogs on top; browser mode uses
+ * this as is.
+ */
+import path from 'node:path';
+import type { ApiHandlers } from '../../../shared/ipc/api.js';
+import type { AutosaveRequest, DirectoryListing, ListDirectoryRequest, OpenedGraph, SavedGraph, SaveGraphRequest } from '../../../shared/ipc/files.js';
+import type { AppPaths } from './app-paths.js';
+import { AutosaveStore } from './autosave-store.js';
+import { listExampleGraphs } from './examples.js';
+import { defaultPlaces, listDirectory } from './file-browser.js';
+import { openGraphFile, saveGraphFile } from './graph-files.js';
+import { RecentFiles } from './recent-files.js';
+
+export interface ShellFilesOptions {
+  configDir: string;
+  paths: AppPaths;
+  /** Makes sure the example graphs' demo files exist (generated on first use). */
+  ensureDemoFiles?: () => Promise<void>;
+}
+
+export type ShellFileMethods = Pick<
+  ApiHandlers,
+  'listExamples' | 'listDirectory' | 'getRecentFiles' | 'clearRecentFiles' | 'getRecovery' | 'saveAutosave' | 'discardRecovery'
+>;
+
+export interface ShellFiles extends ShellFileMethods {
+  readonly recent: RecentFiles;
+  readonly autosave: AutosaveStore;
+  openGraphAt(file: string): Promise<OpenedGraph>;
+  saveGraphAt(request: SaveGraphRequest): Promise<SavedGraph>;
+  /** A clean close of this document: its autosave is no longer needed. */
+  closedCleanly(graphPath: string | null): Promise<void>;
+  /** The graph file the open document belongs to (last opened, saved, or set by setDocumentState). */
+  documentPath(): string | null;
+  setDocumentPath(graphPath: string | null): void;
+}
+
+const inside = (dir: string, file: string): boolean => {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+};
+
+export function createShellFiles(options: ShellFilesOptions): ShellFiles {
+  const recent = new RecentFiles(options.configDir);
+  const autosave = new AutosaveStore(options.configDir);
+  const { examplesDir, demoDir } = options.paths;
+  let lastFolder: string | undefined;
+  let docPath: string | null = null;
+  const places = defaultPlaces([
+    { label: 'Examples', path: examplesDir },
+    { label: 'Demo files', path: demoDir },
+  ]);
+
+  return {
+    recent,
+    autosave,
+    async openGraphAt(file) {
+      const opened = await openGraphFile(file);
+      lastFolder = path.dirname(opened.path);
+      docPath = opened.path;
+      if (!inside(examplesDir, opened.path)) await recent.add(opened.path);
+      return opened;
+    },
+    async saveGraphAt(request) {
+      const saved = await saveGraphFile(request.path, request.document);
+      lastFolder = path.dirname(saved.path);
+      docPath = saved.path;
+      await recent.add(saved.path);
+      // The work is on disk now: neither its own autosave nor an "untitled" one it came from is worth offering.
+      await autosave.forget(saved.path);
+      await autosave.forget(null);
+      return saved;
+    },
+    async closedCleanly(graphPath) {
+      await autosave.forget(graphPath);
+    },
+    documentPath: () => docPath,
+    setDocumentPath(graphPath) {
+      docPath = graphPath === null ? null : path.resolve(graphPath);
+    },
+    async listExamples() {
+      await options.ensureDemoFiles?.();
+      return listExampleGraphs(examplesDir);
+    },
+    listDirectory(request?: ListDirectoryRequest): Promise<DirectoryListing> {
+      return listDirectory(request, { ...(lastFolder !== undefined ? { startDir: lastFolder } : {}), places });
+    },
+    getRecentFiles: () => recent.list(),
+    clearRecentFiles: () => recent.clear(),
+    getRecovery: () => autosave.recovery(),
+    saveAutosave: (request: AutosaveRequest) => autosave.save(request),
+    discardRecovery: () => autosave.discardAll(),
+  };
+}
