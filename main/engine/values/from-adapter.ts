@@ -39,5 +39,6 @@ export function loraValueFromAdapter(adapter: LoadedAdapter): LoraValue {
     modules: adapter.modules.map((m) => moduleValue(adapter, m, architecture)),
     inputs: adapter.source.files,
     unusedKeys: adapter.unusedKeys,
+    ...(adapter.peftConfig ? { peftConfig: adapter.peftConfig } : {}),
   };
 }

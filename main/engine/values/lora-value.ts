@@ -2,7 +2,7 @@
  * The `lora` value that flows on graph edges (DESIGN.md §3): a set of modules, each able to produce its
  * delta or factors on demand. Nothing big is held here: file-backed modules are read when a sink pulls them.
  */
-import type { AdapterModuleKind, LowRankFactors } from '../adapters/types.js';
+import type { AdapterModuleKind, LowRankFactors, PeftAdapterConfig } from '../adapters/types.js';
 import type { ArchitectureGuess } from '../naming/types.js';
 import type { TaskVectorMergeOptions } from '../ops/merge-methods/types.js';
 
@@ -107,6 +107,11 @@ export interface LoraValue {
   readonly inputs: readonly string[];
   /** Tensors of the source that are not part of any module, with why (mapping reports show them). */
   readonly unusedKeys: readonly { key: string; reason: string }[];
+  /**
+   * The PEFT config of the source file (adapter_config.json or diffusers metadata), when there is one: Save LoRA
+   * keeps its fan_in_fan_out, use_rslora, modules_to_save, base model and task type.
+   */
+  readonly peftConfig?: PeftAdapterConfig;
 }
 
 /** Same LoRA with every module's strength multiplied (Scale LoRA; per-module factors for Block Weights). */
