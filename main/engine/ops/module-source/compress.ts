@@ -5,7 +5,6 @@
  * LoKr, full patches) make the sum dense: it is compressed by denseTruncatedSVD.
  */
 import type { MatMul } from '../../compute/matmul.js';
-import type { LowRankSVDResult } from '../../linalg/low-rank-svd.js';
 import { lowRankSVD } from '../../linalg/low-rank-svd.js';
 import type { CombineMember, ModuleSource, RankRule } from '../../values/lora-value.js';
 import { cachedModule } from '../apply/adapter-cache.js';
@@ -15,7 +14,7 @@ import { denseSum } from './member-delta.js';
 import type { EvaluateOptions } from './module-factors.js';
 import { chooseRank } from './rank-rule.js';
 import type { ScaledFactors } from './scaled-factors.js';
-import { factorsFromSVD } from './svd-factors.js';
+import { factorsFromSVD, type TruncatedSVD } from './svd-factors.js';
 
 export async function compressSource(source: Extract<ModuleSource, { type: 'compress' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
   const { out, inFlat, members, rank, clampQuantile } = source;
@@ -37,7 +36,7 @@ export async function compressDense(delta: Float32Array, out: number, inFlat: nu
   return truncate(svd, svd.complete, out, inFlat, rule, clampQuantile);
 }
 
-function truncate(svd: LowRankSVDResult, complete: boolean, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined): ScaledFactors {
+function truncate(svd: SpectrumSVD, complete: boolean, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined): ScaledFactors {
   const keep = rule.type === 'fixed' ? rule.rank : chooseRank({ values: svd.singularValues, frobeniusSquared: svd.frobeniusSquared }, rule);
   let kept = 0;
   for (let j = 0; j < Math.min(keep, svd.k); j++) kept += svd.S[j]! * svd.S[j]!;
@@ -51,6 +50,12 @@ function truncate(svd: LowRankSVDResult, complete: boolean, out: number, inFlat:
       frobeniusRetained: svd.frobeniusSquared > 0 ? Math.sqrt(kept / svd.frobeniusSquared) : 1,
     },
   };
+}
+
+/** What truncate reads of either SVD. */
+interface SpectrumSVD extends TruncatedSVD {
+  readonly singularValues: Float64Array;
+  readonly frobeniusSquared: number;
 }
 
 /** Whether every member can give low-rank factors (the sum then never needs the dense matrix). */
