@@ -21,6 +21,7 @@ export interface AlignedMember {
 export interface ModuleGroup {
   /** Name of the output module: the canonical name, a part's diffusers name, or the inputs' own name. */
   readonly name: string;
+  /** Undefined for a part of a fused module (its name alone says which part: canonicalModule finds it again). */
   readonly canonical?: string;
   readonly block?: string;
   /** ΔW shape of the output module (module orientation; a conv shape where any input has one). */
@@ -113,9 +114,11 @@ function group(list: readonly Keyed[], inputs: readonly LoraValue[]): ModuleGrou
       throw new CombineError('combine-shape-mismatch', `${first.canonical ?? first.member.module.name}: ${label(k)} and ${label(first)} disagree on whether it is an embedding.`, { module: k.member.module.name });
     }
   }
+  const isPart = first.startUnits !== undefined && first.member.rows === undefined;
   return {
     name: outputName(first),
-    canonical: first.canonical,
+    // A part's canonical name is its fused module's: exporters would spell the fused module for it.
+    canonical: isPart ? undefined : first.canonical,
     block: first.block ?? first.member.module.block,
     deltaShape,
     out,

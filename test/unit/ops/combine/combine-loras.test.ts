@@ -207,14 +207,30 @@ describe('combineLoras: fused and sliced targets (Flux)', () => {
     expect(relativeMaxError(await evaluate(m), expected)).toBeLessThan(1e-6);
   });
 
-  it('parts without a fused input stay parts, named as diffusers names them', async () => {
+  it('a part whose fused module no input has stays a part, also when the family is known', async () => {
+    const fused = await loadLora(fluxKohya('flux-fused-2.safetensors'));
+    const part = await loadLora(
+      writeSafetensors(path.join(dir, 'flux-block1-q.safetensors'), [
+        { name: 'transformer.transformer_blocks.1.attn.to_q.lora_A.weight', shape: [1, h], data: randomValues(h, 60) },
+        { name: 'transformer.transformer_blocks.1.attn.to_q.lora_B.weight', shape: [h, 1], data: randomValues(h, 61) },
+      ]),
+    );
+    const out = combineLoras([{ lora: fused, weight: 1 }, { lora: part, weight: 1 }], {});
+    expect(out.architecture.family).toBe('flux');
+    expect(out.modules.map((m) => [m.name, m.canonical, m.block, m.deltaShape])).toEqual([
+      ['flux.double_blocks.0.img_attn.qkv', 'flux.double_blocks.0.img_attn.qkv', 'D00', [3 * h, h]],
+      ['transformer.transformer_blocks.1.attn.to_q', undefined, 'D01', [h, h]],
+    ]);
+  });
+
+  it('parts without a fused input stay parts, named as diffusers names them (no canonical: that is the fused module)', async () => {
     const q1 = await loadLora(fluxDiffusers('flux-q1.safetensors', 'to_q', 30));
     const q2 = await loadLora(fluxDiffusers('flux-q2.safetensors', 'to_q', 40));
     const k = await loadLora(fluxDiffusers('flux-k.safetensors', 'to_k', 50));
     const out = combineLoras([{ lora: q1, weight: 1 }, { lora: q2, weight: 1 }, { lora: k, weight: 1 }], {});
-    expect(out.modules.map((m) => [m.name, m.rank, m.deltaShape])).toEqual([
-      ['transformer.transformer_blocks.0.attn.to_q', 2, [h, h]],
-      ['transformer.transformer_blocks.0.attn.to_k', 1, [h, h]],
+    expect(out.modules.map((m) => [m.name, m.canonical, m.rank, m.deltaShape])).toEqual([
+      ['transformer.transformer_blocks.0.attn.to_q', undefined, 2, [h, h]],
+      ['transformer.transformer_blocks.0.attn.to_k', undefined, 1, [h, h]],
     ]);
   });
 });
