@@ -59,6 +59,11 @@ function jobCost(job: TensorJob): number {
 export function modelInputs(model: ModelValue): string[] {
   const files = new Set<string>(model.base.source.files);
   for (const step of model.steps) {
+    if (step.type === 'select') continue;
+    if (step.type === 'merge-models') {
+      for (const other of step.c ? [step.b, step.c] : [step.b]) for (const f of modelInputs(other)) files.add(f);
+      continue;
+    }
     const members = step.type === 'apply' ? [step.applied] : step.members;
     for (const m of members) for (const f of m.lora.inputs) files.add(f);
   }

@@ -28,7 +28,17 @@ export type ModelStep =
    * Task-vector merge while baking (merge --method ties|dare…): per base tensor, each LoRA's summed delta is a
    * task vector τ_i with weight = its strength; the merged delta is added to the base.
    */
-  | { readonly type: 'merge'; readonly members: readonly AppliedLora[]; readonly options: TaskVectorMergeOptions };
+  | { readonly type: 'merge'; readonly members: readonly AppliedLora[]; readonly options: TaskVectorMergeOptions }
+  /**
+   * Select Model Layers: the listed base tensors are not kept. 'revert': every patch applied to them so far is
+   * dropped (they keep the base's values); 'drop': they are left out of the output.
+   */
+  | { readonly type: 'select'; readonly effect: 'revert' | 'drop'; readonly keys: readonly string[] }
+  /**
+   * Merge Models (checkpoint merge), per tensor of this model's base that `b` also has, on the values patched so far:
+   * weighted_sum W ← (1 − factor)·W + factor·B; add_difference W ← W + factor·(B − C). B and C bring their own steps.
+   */
+  | { readonly type: 'merge-models'; readonly mode: 'weighted_sum' | 'add_difference'; readonly factor: number; readonly b: ModelValue; readonly c?: ModelValue };
 
 export interface ModelValue {
   readonly kind: 'model';

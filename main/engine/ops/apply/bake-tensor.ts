@@ -15,6 +15,7 @@ import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeReg
 import { fusedAddCast } from './fused-add.js';
 import { moduleDelta } from './module-delta.js';
 import { scaledDelta } from './scaled-delta.js';
+import { applyModelMerge } from '../model-merge/merge-tensor.js';
 import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob } from './patch-spec.js';
 
 export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal): Promise<Uint8Array> {
@@ -43,6 +44,9 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
         break;
       case 'merge':
         await applyMergePatch(w, entry.name, patch, matmul, signal);
+        break;
+      case 'model-merge':
+        await applyModelMerge(w, entry, patch, (other) => bakeTensor(other, matmul, signal));
         break;
     }
   }

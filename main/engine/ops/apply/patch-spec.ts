@@ -53,7 +53,22 @@ export interface MergePatch {
   readonly members: readonly { readonly index: number; readonly weight: number; readonly patches: readonly DeltaPatch[] }[];
 }
 
-export type TensorPatch = DeltaPatch | BiasPatch | ReplacePatch | MergePatch;
+/** One tensor of another model (Merge Models' B or C): its base tensor and the patches its own steps put on it. */
+export interface OtherModelTensor {
+  readonly entry: TensorEntry;
+  readonly patches: readonly TensorPatch[];
+}
+
+/** Merge Models: weighted_sum W ← (1 − factor)·W + factor·B; add_difference W ← W + factor·(B − C). */
+export interface ModelMergePatch {
+  readonly type: 'model-merge';
+  readonly mode: 'weighted_sum' | 'add_difference';
+  readonly factor: number;
+  readonly b: OtherModelTensor;
+  readonly c?: OtherModelTensor;
+}
+
+export type TensorPatch = DeltaPatch | BiasPatch | ReplacePatch | MergePatch | ModelMergePatch;
 
 export interface TensorJob {
   readonly entry: TensorEntry;

@@ -8,8 +8,8 @@ import { resolveOutputDType } from '../../tensor-io/dtypes.js';
 import type { Fp8Overflow } from '../../tensor-io/float-convert.js';
 import type { ModuleTarget } from '../../naming/types.js';
 import type { LoraModuleValue } from '../../values/lora-value.js';
-import type { AppliedLora, ModelValue } from '../../values/model-value.js';
-import type { DeltaPatch, MergePatch, TensorJob, TensorPatch } from './patch-spec.js';
+import type { AppliedLora, ModelStep, ModelValue } from '../../values/model-value.js';
+import type { DeltaPatch, MergePatch, OtherModelTensor, TensorJob, TensorPatch } from './patch-spec.js';
 
 export interface BakePlanOptions {
   dtype: WritableFloatDType | 'same';
@@ -68,8 +68,10 @@ function replaceTensors(m: LoraModuleValue): Record<string, string> {
   return m.replaceTensors;
 }
 
-export function planBake(model: ModelValue, opts: BakePlanOptions): TensorJob[] {
+/** The patches a model's steps put on each of its base tensors, and the tensors a selection dropped. */
+function planPatches(model: ModelValue): { patches: Map<string, TensorPatch[]>; dropped: Set<string> } {
   const patches = new Map<string, TensorPatch[]>();
+  const dropped = new Set<string>();
   const emit: PatchSink = (key, patch) => {
     const list = patches.get(key);
     if (list) list.push(patch);
@@ -77,13 +79,19 @@ export function planBake(model: ModelValue, opts: BakePlanOptions): TensorJob[] 
   };
   for (const step of model.steps) {
     if (step.type === 'apply') appliedPatches(step.applied, step.applied.strength, emit);
+    else if (step.type === 'select') {
+      for (const key of step.keys) {
+        patches.delete(key);
+        if (step.effect === 'drop') dropped.add(key);
+      }
+    } else if (step.type === 'merge-models') emitModelMerge(model, step, emit);
     else {
       const perKey = new Map<string, MergePatch['members'][number][]>();
       step.members.forEach((member, index) => {
         const own = new Map<string, DeltaPatch[]>();
         appliedPatches(member, 1, (key, patch) => {
           if (patch.type !== 'delta') {
-            const name = patch.type === 'merge' ? key : patch.module;
+            const name = patch.type === 'merge' || patch.type === 'model-merge' ? key : patch.module;
             throw new EngineError('merge-unsupported-module', `${member.lora.label}: module "${name}" (${patch.type}) cannot enter a ${step.options.method} merge; only additive deltas can.`, {
               module: name,
               hint: 'Use method sum for LoRAs with modules_to_save, bias diffs or DoRA.',
@@ -100,8 +108,32 @@ export function planBake(model: ModelValue, opts: BakePlanOptions): TensorJob[] 
   for (const key of patches.keys()) {
     if (!source.get(key)) throw new EngineError('unknown-target', `A patch targets "${key}", which ${source.path} does not have.`, { tensor: key, file: source.path });
   }
-  return source.entries.map((entry) => {
-    const outDtype: DType = isFloatDType(entry.dtype) ? resolveOutputDType(entry.dtype, opts.dtype) : entry.dtype;
-    return { entry, outDtype, patches: patches.get(entry.name) ?? [], fp8Overflow: opts.fp8Overflow };
-  });
+  return { patches, dropped };
+}
+
+/** Merge Models: every tensor of A's base that B has (same name) gets B's value (and C's) with their own patches. */
+function emitModelMerge(model: ModelValue, step: Extract<ModelStep, { type: 'merge-models' }>, emit: PatchSink): void {
+  const b = planPatches(step.b);
+  const c = step.c ? planPatches(step.c) : undefined;
+  const other = (m: ModelValue, planned: ReturnType<typeof planPatches>, key: string): OtherModelTensor | undefined => {
+    const entry = m.base.source.get(key);
+    return entry && !planned.dropped.has(key) ? { entry, patches: planned.patches.get(key) ?? [] } : undefined;
+  };
+  for (const entry of model.base.source.entries) {
+    if (!isFloatDType(entry.dtype)) continue;
+    const bt = other(step.b, b, entry.name);
+    const ct = step.c && c ? other(step.c, c, entry.name) : undefined;
+    if (!bt || (step.mode === 'add_difference' && !ct)) continue;
+    emit(entry.name, { type: 'model-merge', mode: step.mode, factor: step.factor, b: bt, ...(ct ? { c: ct } : {}) });
+  }
+}
+
+export function planBake(model: ModelValue, opts: BakePlanOptions): TensorJob[] {
+  const { patches, dropped } = planPatches(model);
+  return model.base.source.entries
+    .filter((entry) => !dropped.has(entry.name))
+    .map((entry) => {
+      const outDtype: DType = isFloatDType(entry.dtype) ? resolveOutputDType(entry.dtype, opts.dtype) : entry.dtype;
+      return { entry, outDtype, patches: patches.get(entry.name) ?? [], fp8Overflow: opts.fp8Overflow };
+    });
 }
