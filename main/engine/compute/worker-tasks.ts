@@ -5,6 +5,8 @@
  */
 import { bakeTensorTask } from '../ops/apply/bake-task.js';
 import { moduleFactorsTask } from '../ops/module-source/task.js';
+import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
+import { probeLayerTask } from '../ops/probe/probe-task.js';
 import { lowRankSVDTask } from './tasks/low-rank-svd.js';
 import { matmulTask } from './tasks/matmul.js';
 import { pingTask } from './tasks/ping.js';
@@ -16,6 +18,9 @@ export const workerTasks = {
   'linalg.lowRankSVD': lowRankSVDTask,
   'bake.tensor': bakeTensorTask,
   'combine.module': moduleFactorsTask,
+  'inspect.moduleStats': moduleStatsTask,
+  'inspect.signConflicts': signConflictsTask,
+  'probe.layer': probeLayerTask,
 };
 
 export type WorkerTasks = typeof workerTasks;
