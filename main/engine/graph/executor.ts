@@ -1,0 +1,210 @@
+/**
+ * Runs an execution plan: nodes in topological order, each through its kernel, results cached by content
+ * hash. Events: run-started, per node node-started / node-progress / node-finished | node-failed |
+ * node-cancelled, run-finished with the files written and the reports made. A node whose hash is unchanged
+ * is not run again (a sink also needs its files untouched); a node whose results nobody needs this time
+ * (everything downstream is cached) is not run either. The first failure stops the run.
+ */
+import type { ExecutionPlan, PlanNode } from '../../../shared/graph/plan.js';
+import type { EngineEvent, EngineEventOf } from '../../../shared/ipc/events.js';
+import type { OutputFile } from '../../../shared/ipc/runs.js';
+import type { Report } from '../../../shared/ipc/reports.js';
+import type { NodeRegistry } from '../../../shared/nodes/registry.js';
+import type { WorkerPool } from '../compute/worker-pool.js';
+import { EngineError } from '../errors.js';
+import { errorInfo, isCancellation, type ErrorInfo } from './error-info.js';
+import { stampFiles } from './file-identity.js';
+import type { GraphValue } from './graph-values.js';
+import type { KernelResult, KernelRunOptions } from './kernel.js';
+import { KernelInputs, type KernelInput } from './kernel-inputs.js';
+import type { KernelRegistry } from './kernel-registry.js';
+import { nodeHash } from './node-hash.js';
+import { createNodeProgress } from './node-progress.js';
+import type { CachedResult, ResultCache } from './result-cache.js';
+
+export interface MemoryCheck {
+  readonly estimatedPeakBytes: number;
+  readonly availableBytes: number;
+  /** How the estimate was made, for the refusal message. */
+  readonly breakdown?: string;
+}
+
+export interface ExecuteOptions {
+  readonly runId: string;
+  readonly registry: NodeRegistry;
+  readonly kernels: KernelRegistry;
+  readonly cache: ResultCache;
+  readonly emit: (event: EngineEvent) => void;
+  readonly signal: AbortSignal;
+  readonly pool: () => Promise<WorkerPool>;
+  /** Shown in run-started ("wasm"). */
+  readonly backend: string;
+  /** Recompute everything (the cache is still refreshed with the new results). */
+  readonly noCache?: boolean;
+  /** The run is refused when the estimate exceeds what is available. */
+  readonly memory?: MemoryCheck;
+  readonly kernelOptions?: KernelRunOptions;
+}
+
+type RunFinished = EngineEventOf<'run-finished'>;
+
+const formatGiB = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Promise<RunFinished> {
+  const started = Date.now();
+  const { runId, emit } = opts;
+  const at = (): number => Date.now();
+  emit({
+    type: 'run-started',
+    runId,
+    at: at(),
+    nodes: plan.nodes.map((n) => ({ nodeId: n.id, title: n.title, type: n.type })),
+    pruned: [...plan.pruned],
+    warnings: [...plan.warnings],
+    backend: opts.backend,
+    ...(opts.memory ? { memory: { estimatedPeakBytes: opts.memory.estimatedPeakBytes, availableBytes: opts.memory.availableBytes } } : {}),
+  });
+  const files: OutputFile[] = [];
+  const reports: Report[] = [];
+  const finish = (status: RunFinished['status'], error?: RunFinished['error']): RunFinished => {
+    const event: RunFinished = { type: 'run-finished', runId, at: at(), status, ms: Date.now() - started, outputs: { files, reports }, ...(error ? { error } : {}) };
+    emit(event);
+    return event;
+  };
+
+  if (opts.memory && opts.memory.estimatedPeakBytes > opts.memory.availableBytes) {
+    const m = opts.memory;
+    return finish('failed', {
+      code: 'insufficient-memory',
+      message: `This run needs about ${formatGiB(m.estimatedPeakBytes)} of memory but ${formatGiB(m.availableBytes)} is available${m.breakdown ? ` (${m.breakdown})` : ''}.`,
+      hint: 'Close other programs, use fewer workers (LORA_STUDIO_WORKERS=1), or run on a machine with more memory.',
+    });
+  }
+
+  let hashes: Map<string, string>;
+  let work: Map<string, CachedResult | undefined>;
+  try {
+    hashes = await hashPlan(plan, opts.registry);
+    work = await findReusable(plan, hashes, opts);
+  } catch (err) {
+    if (isCancellation(err, opts.signal)) return finish('cancelled');
+    const info = errorInfo(err);
+    return finish('failed', info);
+  }
+  const needed = neededNodes(plan, work);
+  const values = new Map<string, Readonly<Record<string, GraphValue>>>();
+
+  for (const node of plan.nodes) {
+    if (opts.signal.aborted) return finish('cancelled');
+    const reuse = work.get(node.id);
+    if (!needed.has(node.id)) {
+      emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
+      const summary = reuse?.summary ?? (reuse ? undefined : 'not needed: everything downstream is unchanged');
+      emit({ type: 'node-finished', runId, at: at(), nodeId: node.id, ms: 0, cached: true, ...(summary ? { summary } : {}), ...(reuse?.report ? { report: reuse.report } : {}) });
+      if (reuse) {
+        values.set(node.id, reuse.outputs);
+        collect(reuse, node, files, reports);
+      }
+      continue;
+    }
+    const nodeStarted = Date.now();
+    emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
+    try {
+      const result = await runNode(node, values, opts);
+      const entry: CachedResult = {
+        hash: hashes.get(node.id)!,
+        outputs: result.outputs ?? {},
+        ...(result.summary ? { summary: result.summary } : {}),
+        ...(result.report ? { report: result.report } : {}),
+        ...(result.files ? { files: result.files, stamps: await stampFiles(result.files.flatMap((f) => f.files)) } : {}),
+        ...(result.dispose ? { dispose: result.dispose } : {}),
+      };
+      await opts.cache.store(node.id, entry);
+      values.set(node.id, entry.outputs);
+      collect(entry, node, files, reports);
+      emit({
+        type: 'node-finished',
+        runId,
+        at: at(),
+        nodeId: node.id,
+        ms: Date.now() - nodeStarted,
+        cached: false,
+        ...(result.summary ? { summary: result.summary } : {}),
+        ...(result.report ? { report: result.report } : {}),
+      });
+    } catch (err) {
+      if (isCancellation(err, opts.signal)) {
+        emit({ type: 'node-cancelled', runId, at: at(), nodeId: node.id });
+        return finish('cancelled');
+      }
+      const info = errorInfo(err);
+      emit({ type: 'node-failed', runId, at: at(), nodeId: node.id, title: node.title, ...info });
+      return finish('failed', { code: info.code, message: `${node.title} (${node.id}): ${info.message}`, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id });
+    }
+  }
+  return finish('ok');
+}
+
+function collect(result: Pick<CachedResult, 'files' | 'report'>, node: PlanNode, files: OutputFile[], reports: Report[]): void {
+  if (result.files) files.push(...result.files);
+  if (result.report && !reports.some((r) => r.nodeId === node.id)) reports.push(result.report);
+}
+
+async function hashPlan(plan: ExecutionPlan, registry: NodeRegistry): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const node of plan.nodes) {
+    const def = registry.get(node.type);
+    if (!def) throw new EngineError('internal', `${node.title} (${node.id}): no definition for node type ${node.type}.`);
+    hashes.set(node.id, await nodeHash(node, def, hashes));
+  }
+  return hashes;
+}
+
+/** The cached result each node can reuse (targets: only if their written files are untouched). */
+async function findReusable(plan: ExecutionPlan, hashes: ReadonlyMap<string, string>, opts: ExecuteOptions): Promise<Map<string, CachedResult | undefined>> {
+  const reuse = new Map<string, CachedResult | undefined>();
+  for (const node of plan.nodes) {
+    const hash = hashes.get(node.id)!;
+    reuse.set(node.id, opts.noCache ? undefined : await opts.cache.lookup(node.id, hash));
+  }
+  return reuse;
+}
+
+/** Nodes that must run: targets without a reusable result, and every input of a node that runs that has none. */
+function neededNodes(plan: ExecutionPlan, reuse: ReadonlyMap<string, CachedResult | undefined>): Set<string> {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const needed = new Set<string>();
+  const visit = (id: string): void => {
+    if (needed.has(id) || reuse.get(id)) return;
+    needed.add(id);
+    for (const list of Object.values(byId.get(id)?.inputs ?? {})) for (const i of list) visit(i.node);
+  };
+  for (const n of plan.nodes) if (n.isTarget) visit(n.id);
+  return needed;
+}
+
+async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions): Promise<KernelResult> {
+  const kernel = opts.kernels.get(node.type);
+  if (!kernel) throw new EngineError('no-kernel', `${node.title} (${node.id}): this engine cannot run ${node.type} nodes.`, { node: node.id, hint: 'Update LoRA Studio.' });
+  const inputs: Record<string, KernelInput[]> = {};
+  for (const [port, list] of Object.entries(node.inputs)) {
+    inputs[port] = list.map((i) => {
+      const value = values.get(i.node)?.[i.port];
+      if (!value) throw new EngineError('internal', `${node.title} (${node.id}): input ${port} from ${i.node}.${i.port} has no value.`, { node: node.id });
+      return { value, params: i.params, from: { node: i.node, port: i.port } };
+    });
+  }
+  const progress = createNodeProgress((p) => opts.emit({ type: 'node-progress', runId: opts.runId, at: Date.now(), nodeId: node.id, ...p }));
+  const log = (line: string): void => opts.emit({ type: 'log', runId: opts.runId, at: Date.now(), level: /^warning\b/i.test(line) ? 'warn' : 'info', message: line, nodeId: node.id });
+  return kernel.run({
+    node,
+    definition: kernel.definition,
+    params: node.params as never,
+    inputs: new KernelInputs(`${node.title} (${node.id})`, inputs),
+    run: { signal: opts.signal, onProgress: progress, log },
+    pool: opts.pool,
+    options: opts.kernelOptions ?? {},
+  });
+}
+
+export type { ErrorInfo };

@@ -1,0 +1,60 @@
+/**
+ * Apply LoRA: maps the LoRA onto the model's base and adds it as a step, with the UNet strength on every module
+ * outside the text encoders and the text-encoder strength on TE/TE1/TE2 modules (blocks from the mapping).
+ * The node's report is the mapping report (matched per block, unmatched with reasons).
+ */
+import { isTextEncoderLabel } from '../../../../shared/blocks/labels.js';
+import type { Report } from '../../../../shared/ipc/reports.js';
+import { applyLora } from '../../../../shared/nodes/catalogue/model.js';
+import { applyLoraToModel, mapLora } from '../../ops/apply/apply-lora.js';
+import { FAMILY_TITLE } from '../../naming/components.js';
+import type { MappingReport } from '../../naming/types.js';
+import { scaleLora, type LoraValue } from '../../values/lora-value.js';
+import { defineKernel } from '../kernel.js';
+
+export const applyLoraKernel = defineKernel(applyLora, async ({ node, inputs, params, run }) => {
+  const model = inputs.one('model', 'model');
+  const lora = inputs.one('lora', 'lora');
+  const preview = mapLora(model.base, lora);
+  const weighted = withStrengths(lora, preview, params.strength, params.teStrength);
+  const patched = applyLoraToModel(model, weighted, 1, { allowUnmatched: params.allowUnmatched });
+  const step = patched.steps[patched.steps.length - 1]!;
+  const mapping = step.type === 'apply' ? step.applied.mapping : preview;
+  for (const u of mapping.unmatched) run.log?.(`warning: ${node.title}: ${u.module} skipped: ${u.reason}`);
+  const unmatched = mapping.unmatched.length > 0 ? `, ${mapping.unmatched.length} unmatched (skipped)` : '';
+  return {
+    outputs: { model: { ...patched, label: `${model.label} + ${lora.label}` } },
+    summary: `${mapping.matched.length}/${lora.modules.length} modules matched${unmatched}, strength ${params.strength}${params.teStrength !== params.strength ? ` (TE ${params.teStrength})` : ''}`,
+    report: mappingReport(node, lora, mapping),
+  };
+});
+
+function withStrengths(lora: LoraValue, mapping: MappingReport, unet: number, te: number): LoraValue {
+  if (unet === te) return scaleLora(lora, unet);
+  const blocks = new Map(mapping.matched.map((m) => [m.module, m.target.block]));
+  return scaleLora(lora, (m) => (isTextEncoderLabel(blocks.get(m.name) ?? m.block ?? '') ? te : unet));
+}
+
+export function mappingReport(node: { id: string; type: string; title: string }, lora: LoraValue, mapping: MappingReport): Report {
+  return {
+    nodeId: node.id,
+    nodeType: node.type,
+    title: node.title,
+    createdAt: Date.now(),
+    sections: [
+      {
+        kind: 'mapping',
+        title: `${lora.label} on ${FAMILY_TITLE[mapping.architecture.family]}`,
+        entries: [
+          {
+            source: lora.label,
+            architecture: mapping.architecture.family,
+            matched: mapping.matched.length,
+            unmatched: mapping.unmatched.map((u) => ({ module: u.module, reason: u.reason })),
+            perBlock: mapping.perBlock.map((b) => ({ block: b.block, matched: b.count })),
+          },
+        ],
+      },
+    ],
+  };
+}

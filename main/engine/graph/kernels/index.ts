@@ -1,0 +1,46 @@
+/** One kernel per node definition of the catalogue (test/unit/graph/kernels.test.ts keeps the lists equal). */
+import { combineLoras } from '../../../../shared/nodes/catalogue/combine.js';
+import { saveLora } from '../../../../shared/nodes/catalogue/export.js';
+import { extractLora, resizeRank } from '../../../../shared/nodes/catalogue/lora.js';
+import type { Kernel } from '../kernel.js';
+import { KernelRegistry } from '../kernel-registry.js';
+import { applyLoraKernel } from './apply-lora.js';
+import { blockWeightsKernel } from './block-weights.js';
+import { inspectKernel } from './inspect.js';
+import { loadLoraKernel } from './load-lora.js';
+import { loadModelKernel } from './load-model.js';
+import { mergeModelsKernel } from './merge-models.js';
+import { newLoraKernel } from './new-lora.js';
+import { noteKernel } from './note.js';
+import { probeKernel } from './probe.js';
+import { saveModelKernel } from './save-model.js';
+import { saveReportKernel } from './save-report.js';
+import { scaleLoraKernel } from './scale-lora.js';
+import { selectLoraLayersKernel } from './select-lora-layers.js';
+import { selectModelLayersKernel } from './select-model-layers.js';
+import { unavailableKernel } from './unavailable.js';
+
+export const KERNELS: readonly Kernel[] = [
+  loadModelKernel,
+  loadLoraKernel,
+  newLoraKernel,
+  scaleLoraKernel,
+  blockWeightsKernel,
+  selectLoraLayersKernel,
+  unavailableKernel(resizeRank),
+  unavailableKernel(extractLora),
+  unavailableKernel(combineLoras),
+  applyLoraKernel,
+  mergeModelsKernel,
+  selectModelLayersKernel,
+  saveModelKernel,
+  unavailableKernel(saveLora),
+  saveReportKernel,
+  inspectKernel,
+  probeKernel,
+  noteKernel,
+];
+
+export function createKernelRegistry(kernels: readonly Kernel[] = KERNELS): KernelRegistry {
+  return new KernelRegistry(kernels);
+}
