@@ -54,6 +54,9 @@ export function planCombine(inputs: readonly CombineInput[], raw: RawCombineOpti
     inputs: [...new Set(inputs.flatMap((i) => i.lora.inputs))],
     unusedKeys: inputs.flatMap((i) => i.lora.unusedKeys.map((u) => ({ key: `${i.lora.label}: ${u.key}`, reason: u.reason }))),
   };
+  // Save LoRA keeps task type, base model and fan_in_fan_out from a PEFT config: the first input's, if any has one.
+  const peftConfig = inputs.find((i) => i.lora.peftConfig !== undefined)?.lora.peftConfig;
+  if (peftConfig) return { lora: { ...lora, peftConfig }, options, groups, shared };
   return { lora, options, groups, shared };
 }
 

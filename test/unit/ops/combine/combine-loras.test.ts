@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeModuleDelta } from '../../../../main/engine/adapters/delta.js';
@@ -232,6 +232,37 @@ describe('combineLoras: fused and sliced targets (Flux)', () => {
       ['transformer.transformer_blocks.0.attn.to_q', undefined, 2, [h, h]],
       ['transformer.transformer_blocks.0.attn.to_k', undefined, 1, [h, h]],
     ]);
+  });
+});
+
+describe('combineLoras: PEFT adapters of a transformers model', () => {
+  it('aligns PEFT paths with and without base_model.model. and keeps the first PEFT config', async () => {
+    const q = 'model.layers.0.self_attn.q_proj';
+    const v = 'model.layers.0.self_attn.v_proj';
+    const peftDir = path.join(dir, 'llama-peft');
+    writeSafetensors(path.join(peftDir, 'adapter_model.safetensors'), [
+      { name: `base_model.model.${q}.lora_A.weight`, shape: [2, 16], data: randomValues(32, 70) },
+      { name: `base_model.model.${q}.lora_B.weight`, shape: [16, 2], data: randomValues(32, 71) },
+      { name: `base_model.model.${v}.lora_A.weight`, shape: [2, 16], data: randomValues(32, 72) },
+      { name: `base_model.model.${v}.lora_B.weight`, shape: [8, 2], data: randomValues(16, 73) },
+    ]);
+    writeFileSync(path.join(peftDir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: 2, lora_alpha: 4, target_modules: ['q_proj', 'v_proj'], task_type: 'CAUSAL_LM', base_model_name_or_path: 'meta-llama/Llama-2-7b-hf' }));
+    const bare = writeSafetensors(path.join(dir, 'llama-bare.safetensors'), [
+      { name: `${q}.lora_A.weight`, shape: [1, 16], data: randomValues(16, 74) },
+      { name: `${q}.lora_B.weight`, shape: [16, 1], data: randomValues(16, 75) },
+    ]);
+    const [x, y] = [await loadLora(peftDir), await loadLora(bare)];
+    expect(x.architecture.family).toBe('llama');
+    const plan = planCombine([{ lora: x, weight: 1 }, { lora: y, weight: 1 }], {});
+    expect(plan.lora.modules.map((m) => [m.name, m.rank])).toEqual([
+      [q, 3],
+      [v, 2],
+    ]);
+    expect(plan.shared).toBe(1);
+    expect(plan.lora.peftConfig).toMatchObject({ task_type: 'CAUSAL_LM', base_model_name_or_path: 'meta-llama/Llama-2-7b-hf' });
+    const got = await evaluate(plan.lora.modules[0]!);
+    const expected = weightedSum([{ x: await moduleDelta(x.modules[0]!.source, mm), c: 1 }, { x: await moduleDelta(y.modules[0]!.source, mm), c: 1 }], 256, 16);
+    expect(relativeMaxError(got, expected)).toBeLessThan(1e-6);
   });
 });
 
