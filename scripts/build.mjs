@@ -48,7 +48,10 @@ async function buildMain() {
     ['main/electron/engine-host.ts', 'dist/electron/engine-host.cjs'],
   ].filter(([src]) => existsSync(path.join(root, src)));
   for (const [src, out] of electronEntries) {
-    await build({ ...nodeCommon, entryPoints: [src], outfile: out, format: 'cjs', external: ['electron'] });
+    // A sandboxed preload can require nothing but electron: everything else is bundled into it.
+    const preload = src.startsWith('main/preload/');
+    // moduleLocation() falls back to __filename where esbuild empties import.meta in CommonJS: expected, not worth a warning.
+    await build({ ...nodeCommon, packages: preload ? 'bundle' : 'external', minify: preload, entryPoints: [src], outfile: out, format: 'cjs', external: ['electron'], logOverride: { 'empty-import-meta': 'silent' } });
   }
   log(`built main in ${Date.now() - t0} ms`);
 }
