@@ -7,23 +7,15 @@
 import { APP_NAME, APP_VERSION } from '../../shared/app-info.js';
 import type { ApiHandlers } from '../../shared/ipc/api.js';
 import { EngineError } from '../engine/errors.js';
-import path from 'node:path';
-import type { EngineApi, GraphContext } from './engine-api.js';
+import type { EngineApi } from './engine-api.js';
+import { graphContextFor, type GraphContextOptions } from './platform/graph-context.js';
 import type { ShellFiles } from './platform/shell-files.js';
 
 const unsupported = (what: string, hint: string): EngineError => new EngineError('unsupported', `${what} is not available in browser mode.`, { hint });
 
-export interface BrowserHandlerOptions {
-  /** Every run writes its outputs here instead of where the graph says (file names kept). */
-  outputDir?: string;
-}
-
-export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, options: BrowserHandlerOptions = {}): ApiHandlers {
-  // Relative file params resolve against the open graph's folder; browser mode learns it from open/save/setDocumentState.
-  const context = (): GraphContext => {
-    const doc = files.documentPath();
-    return { ...(doc !== null ? { baseDir: path.dirname(doc) } : {}), ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}) };
-  };
+export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, options: GraphContextOptions = {}): ApiHandlers {
+  // Browser mode learns the open graph from open/save/setDocumentState (the last one wins across tabs).
+  const context = () => graphContextFor(files.documentPath(), options);
   return {
     getAppInfo: async () => ({
       name: APP_NAME,
