@@ -149,7 +149,12 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   };
 
   const call = <T>(method: EngineCall, args: unknown[]): Promise<T> => {
-    const l = live ?? start();
+    let l: Live;
+    try {
+      l = live ?? start();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       l.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
