@@ -36,7 +36,8 @@ export const DEMO_FILES = {
 const unetAttention = /^unet\..*attn[12]\.(to_q|to_k|to_v|to_out\.0)$/;
 const teAttention = /^te\..*self_attn\.(q_proj|k_proj|v_proj|out_proj)$/;
 const crossAttentionAndFf = /^unet\..*(attn2\.(to_k|to_v)|ff\.net\.(0\.proj|2))$/;
-const convs = /^unet\..*(resnets\.\d+\.conv[12]|attentions\.\d+\.proj_(in|out))$/;
+// LoCon: the convolutions plus, as LyCORIS trains them, the linear layers (cross-attention's width says SD 1.x).
+const convs = /^unet\..*(resnets\.\d+\.conv[12]|attentions\.\d+\.proj_(in|out)|attn2\.(to_k|to_v))$/;
 
 const STYLE: DemoLoraSpec = { seed: 11, rank: 8, alpha: 4, pick: (m: BaseModule) => unetAttention.test(m.canonical) || teAttention.test(m.canonical) };
 const CHARACTER: DemoLoraSpec = { seed: 12, rank: 4, alpha: 4, pick: (m: BaseModule) => crossAttentionAndFf.test(m.canonical), upScale: 0.15 };

@@ -103,7 +103,7 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
       emit({ type: 'node-finished', runId, at: at(), nodeId: node.id, ms: 0, cached: true, ...(summary ? { summary } : {}), ...(reuse?.report ? { report: reuse.report } : {}) });
       if (reuse) {
         values.set(node.id, reuse.outputs);
-        collect(reuse, node, files, reports);
+        collect(reuse, node, opts.registry, files, reports);
       }
       continue;
     }
@@ -121,7 +121,7 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
       };
       await opts.cache.store(node.id, entry);
       values.set(node.id, entry.outputs);
-      collect(entry, node, files, reports);
+      collect(entry, node, opts.registry, files, reports);
       emit({
         type: 'node-finished',
         runId,
@@ -139,15 +139,18 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
       }
       const info = errorInfo(err);
       emit({ type: 'node-failed', runId, at: at(), nodeId: node.id, title: node.title, ...info });
-      return finish('failed', { code: info.code, message: `${node.title} (${node.id}): ${info.message}`, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id });
+      const named = info.message.startsWith(node.title) ? info.message.replace(node.title, `${node.title} (${node.id})`) : `${node.title} (${node.id}): ${info.message}`;
+      return finish('failed', { code: info.code, message: named, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id });
     }
   }
   return finish('ok');
 }
 
-function collect(result: Pick<CachedResult, 'files' | 'report'>, node: PlanNode, files: OutputFile[], reports: Report[]): void {
+/** Files written, and the reports of targets (Inspect, Probe) and of nodes with a report output (Resize, Extract). */
+function collect(result: Pick<CachedResult, 'files' | 'report'>, node: PlanNode, registry: NodeRegistry, files: OutputFile[], reports: Report[]): void {
   if (result.files) files.push(...result.files);
-  if (result.report && !reports.some((r) => r.nodeId === node.id)) reports.push(result.report);
+  const reportsOut = node.isTarget || (registry.get(node.type)?.outputs.some((o) => o.type === 'report') ?? false);
+  if (result.report && reportsOut && !reports.some((r) => r.nodeId === node.id)) reports.push(result.report);
 }
 
 async function hashPlan(plan: ExecutionPlan, registry: NodeRegistry): Promise<Map<string, string>> {

@@ -70,6 +70,7 @@ export interface EngineServiceOptions {
   readonly availableMemoryBytes?: () => number;
   /** How long Stop waits for a cooperative stop before killing the workers (default 3000 ms). */
   readonly stopGraceMs?: number;
+  /** Default: hash inputs; env LORA_STUDIO_DEBUG_DELAY_MS slows streaming exports down (tests of progress and Stop). */
   readonly kernelOptions?: KernelRunOptions;
   readonly inspect?: (request: InspectRequest, ctx: RunContext) => Promise<InspectionResult>;
 }
@@ -94,6 +95,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   const poolSize = options.pool?.size ?? options.workers ?? defaultPoolSize();
   const memoryAvailable = options.availableMemoryBytes ?? (() => availableMemory());
   const stopGraceMs = options.stopGraceMs ?? 3000;
+  const kernelOptions: KernelRunOptions = { ...debugDelayFromEnv(), ...options.kernelOptions };
   let pool: WorkerPool | undefined = options.pool;
   let active: ActiveRunState | undefined;
   let reserved = false;
@@ -113,7 +115,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       paths: context,
       workers: poolSize,
       availableMemoryBytes: memoryAvailable(),
-      ...(options.kernelOptions?.windowBytes ? { windowBytes: options.kernelOptions.windowBytes } : {}),
+      ...(kernelOptions.windowBytes ? { windowBytes: kernelOptions.windowBytes } : {}),
     });
     return { problems: [...shared, ...engine.problems], memory: engine.memory };
   };
@@ -138,7 +140,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         backend,
         noCache: runOptions.noCache === true,
         memory,
-        kernelOptions: options.kernelOptions ?? {},
+        kernelOptions,
       });
     })();
     const state: ActiveRunState = { runId, startedAt: Date.now(), controller, done };
@@ -234,6 +236,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     },
   };
   return service;
+}
+
+function debugDelayFromEnv(): KernelRunOptions {
+  const v = Number(process.env.LORA_STUDIO_DEBUG_DELAY_MS);
+  return Number.isFinite(v) && v > 0 ? { debugDelayMs: v } : {};
 }
 
 async function backendName(pool: WorkerPool): Promise<string> {
