@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
+import { registerRun } from './run.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
   registerInspect(program);
   registerMerge(program);
+  registerRun(program);
 }
