@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
+import { registerServe } from './serve.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
   registerInspect(program);
   registerMerge(program);
   registerRun(program);
+  registerServe(program);
 }
