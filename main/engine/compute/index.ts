@@ -15,3 +15,5 @@ export type { SerializedError } from './worker-errors.js';
 export type { PingPayload, PingResult } from './tasks/ping.js';
 export type { MatMulPayload } from './tasks/matmul.js';
 export type { LowRankSVDPayload } from './tasks/low-rank-svd.js';
+export { tfjsOperator } from './tfjs-operator.js';
+export type { DisposableOperator } from './tfjs-operator.js';

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../main/engine/compute/backend.js';
 import { referenceMatMul } from '../../../main/engine/compute/matmul.js';
 import { tfjsMatMul } from '../../../main/engine/compute/tfjs-matmul.js';
+import { tfjsOperator } from '../../../main/engine/compute/tfjs-operator.js';
 import { EngineError } from '../../../main/engine/errors.js';
 import { randomValues } from '../../helpers/safetensors.js';
 
@@ -67,5 +68,23 @@ describe('tfjsMatMul', () => {
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).code).toBe('bad-shape');
     expect((err as EngineError).message).toContain('2×3 · 3×3');
+  });
+});
+
+describe('tfjsOperator', () => {
+  it('multiplies by A and Aᵀ like the definition, and frees the matrix on dispose', async () => {
+    const [rows, cols, n] = [23, 17, 5];
+    const a = randomValues(rows * cols, 31);
+    const x = randomValues(cols * n, 32);
+    const y = randomValues(rows * n, 33);
+    const before = tf.memory().numTensors;
+    const op = tfjsOperator(a, rows, cols);
+    const ax = await op.multiply(x, n);
+    const aty = await op.multiplyTranspose(y, n);
+    expect(maxRelErr(ax, dense(a, x, rows, cols, n, false, false))).toBeLessThan(1e-6);
+    expect(maxRelErr(aty, dense(a, y, cols, rows, n, true, false))).toBeLessThan(1e-6);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    op.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
