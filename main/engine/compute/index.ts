@@ -17,3 +17,4 @@ export type { MatMulPayload } from './tasks/matmul.js';
 export type { LowRankSVDPayload } from './tasks/low-rank-svd.js';
 export { tfjsOperator } from './tfjs-operator.js';
 export type { DisposableOperator } from './tfjs-operator.js';
+export type { RandomizedSVDPayload } from './tasks/randomized-svd.js';

@@ -9,6 +9,7 @@ import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.j
 import { probeLayerTask } from '../ops/probe/probe-task.js';
 import { lowRankSVDTask } from './tasks/low-rank-svd.js';
 import { matmulTask } from './tasks/matmul.js';
+import { randomizedSVDTask } from './tasks/randomized-svd.js';
 import { pingTask } from './tasks/ping.js';
 import type { TaskHandler, TaskOutput } from './task.js';
 
@@ -16,6 +17,7 @@ export const workerTasks = {
   ping: pingTask,
   matmul: matmulTask,
   'linalg.lowRankSVD': lowRankSVDTask,
+  'linalg.randomizedSVD': randomizedSVDTask,
   'bake.tensor': bakeTensorTask,
   'combine.module': moduleFactorsTask,
   'inspect.moduleStats': moduleStatsTask,

@@ -60,6 +60,17 @@ describe('WorkerPool with two workers', () => {
     for (let i = 0; i < remote.U.length; i++) expect(remote.U[i]).toBeCloseTo(local.U[i]!, 5);
   });
 
+  it('runs a randomized SVD on a worker with the matrix kept on its backend', async () => {
+    const left = randomValues(60 * 3, 23);
+    const right = randomValues(3 * 40, 24);
+    const data = await referenceMatMul.matmul(left, right, 60, 3, 40);
+    const local = await lowRankSVD({ up: left, down: right, rows: 60, rank: 3, cols: 40 }, 3, referenceMatMul);
+    const remote = await pool.run('linalg.randomizedSVD', { data, rows: 60, cols: 40, k: 3, powerIterations: 1 }, { transfer: [data.buffer as ArrayBuffer] });
+    expect(remote.k).toBe(3);
+    for (let i = 0; i < 3; i++) expect(Math.abs(remote.S[i]! - local.S[i]!) / local.S[i]!).toBeLessThan(1e-5);
+    expect(remote.frobeniusSquared).toBeCloseTo(local.frobeniusSquared, 5);
+  });
+
   it('rejects with the worker error, its EngineError fields intact', async () => {
     const fail = { code: 'bad-dtype', message: 'x.safetensors: tensor w has dtype Q4', file: 'x.safetensors', tensor: 'w', module: 'unet.m', node: 'n1', hint: 'convert it' };
     const err = await pool.run('ping', { fail }).catch((e: unknown) => e);
