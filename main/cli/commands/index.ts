@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
+import { registerResize } from './resize.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 
@@ -8,6 +9,7 @@ import { registerServe } from './serve.js';
 export function registerCommands(program: Command): void {
   registerInspect(program);
   registerMerge(program);
+  registerResize(program);
   registerRun(program);
   registerServe(program);
 }
