@@ -57,6 +57,8 @@ export const nodeFailedEventSchema = z.object({
   /** EngineError code ("file-not-found", "lora-unmatched", ...), "internal" for bugs. */
   code: z.string(),
   hint: z.string().optional(),
+  /** What lies behind the message: a system error's text, or for "internal" errors the stack (for bug reports). */
+  cause: z.string().optional(),
 });
 
 export const nodeCancelledEventSchema = z.object({ type: z.literal('node-cancelled'), ...base, nodeId: z.string() });
