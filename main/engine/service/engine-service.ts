@@ -124,37 +124,40 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     const runId = randomUUID();
     const controller = new AbortController();
     const plan = resolvePlanPaths(documentToPlan(document, registry, runOptions.onlyNodes ? { onlyNodes: runOptions.onlyNodes } : {}), registry, context);
-    const done = (async (): Promise<RunFinishedEvent> => {
-      // Let runGraph's caller have the runId before the first event.
-      await new Promise((r) => setImmediate(r));
-      await cache.retainOnly(new Set(document.nodes.map((n) => n.id)));
-      const backend = await backendName(await getPool());
-      return executePlan(plan, {
-        runId,
-        registry,
-        kernels,
-        cache,
-        emit: (e: EngineEvent) => hub.emit(e),
-        signal: controller.signal,
-        pool: getPool,
-        backend,
-        noCache: runOptions.noCache === true,
-        memory,
-        kernelOptions,
-      });
-    })();
-    const state: ActiveRunState = { runId, startedAt: Date.now(), controller, done };
-    void done
-      .then((event) => {
+    const state: ActiveRunState = { runId, startedAt: Date.now(), controller, done: Promise.resolve(undefined as never) };
+    state.done = (async (): Promise<RunFinishedEvent> => {
+      try {
+        // Let runGraph's caller have the runId before the first event.
+        await new Promise((r) => setImmediate(r));
+        await cache.retainOnly(new Set(document.nodes.map((n) => n.id)));
+        const backend = await backendName(await getPool());
+        const event = await executePlan(plan, {
+          runId,
+          registry,
+          kernels,
+          cache,
+          emit: (e: EngineEvent) => hub.emit(e),
+          signal: controller.signal,
+          pool: getPool,
+          backend,
+          noCache: runOptions.noCache === true,
+          memory,
+          kernelOptions,
+        });
         last = { runId, event };
-      })
-      .catch((err: unknown) => {
-        hub.emit({ type: 'log', runId, at: Date.now(), level: 'error', message: `internal: the run ended abnormally: ${err instanceof Error ? err.message : String(err)}` });
-      })
-      .finally(() => {
+        return event;
+      } catch (err) {
+        // executePlan reports node failures itself; this is a failure of the machinery around it.
+        const message = err instanceof Error ? err.message : String(err);
+        const event: RunFinishedEvent = { type: 'run-finished', runId, at: Date.now(), status: 'failed', ms: Date.now() - state.startedAt, outputs: { files: [], reports: [] }, error: { code: 'internal', message } };
+        hub.emit(event);
+        last = { runId, event };
+        return event;
+      } finally {
         clearTimeout(state.hardKill);
         if (active === state) active = undefined;
-      });
+      }
+    })();
     return state;
   };
 
