@@ -165,6 +165,8 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
   const kill = (): void => {
     const l = live;
     if (!l) return;
+    // Killing is always someone's decision to stop: a run in progress ends as cancelled, not failed.
+    if (run !== null) run.stopRequested = true;
     l.killed = true;
     l.handle.kill();
   };
