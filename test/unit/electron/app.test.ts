@@ -27,7 +27,7 @@ const electron = await vi.hoisted(async () => {
   });
   const windows: { options: Record<string, unknown>; loaded: string[]; win: unknown; contents: { send: ReturnType<typeof vi.fn>; mainFrame: unknown } }[] = [];
   class BrowserWindow extends Emitter {
-    webContents: Record<string, unknown>;
+    webContents: unknown;
     constructor(options: Record<string, unknown>) {
       super();
       const contents = Object.assign(new Emitter(), {
