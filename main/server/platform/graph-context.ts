@@ -12,12 +12,12 @@ export interface GraphContextOptions {
   exampleOutputDir?: string;
 }
 
-export function graphContextFor(documentPath: string | null, options: GraphContextOptions): GraphContext {
-  const baseDir = documentPath === null ? undefined : path.dirname(documentPath);
+/** `baseDir`: the open document's folder (ShellFiles.baseDir()), null when unknown (then the engine uses the current directory). */
+export function graphContextFor(baseDir: string | null, options: GraphContextOptions): GraphContext {
   let outputDir = options.outputDir;
-  if (outputDir === undefined && documentPath !== null && options.examplesDir !== undefined && options.exampleOutputDir !== undefined) {
-    const rel = path.relative(options.examplesDir, documentPath);
-    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) outputDir = options.exampleOutputDir;
+  if (outputDir === undefined && baseDir !== null && options.examplesDir !== undefined && options.exampleOutputDir !== undefined) {
+    const rel = path.relative(options.examplesDir, baseDir);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) outputDir = options.exampleOutputDir;
   }
-  return { ...(baseDir !== undefined ? { baseDir } : {}), ...(outputDir !== undefined ? { outputDir } : {}) };
+  return { ...(baseDir !== null ? { baseDir } : {}), ...(outputDir !== undefined ? { outputDir } : {}) };
 }

@@ -34,6 +34,11 @@ export interface ShellFiles extends ShellFileMethods {
   closedCleanly(graphPath: string | null): Promise<void>;
   /** The graph file the open document belongs to (last opened, saved, or set by setDocumentState). */
   documentPath(): string | null;
+  /**
+   * The folder the open document's relative file params resolve against: its file's folder, or, for an
+   * untitled document, the folder of the graph it came from (an example opened as an untitled copy).
+   */
+  baseDir(): string | null;
   setDocumentPath(graphPath: string | null): void;
 }
 
@@ -48,6 +53,11 @@ export function createShellFiles(options: ShellFilesOptions): ShellFiles {
   const { examplesDir, demoDir } = options.paths;
   let lastFolder: string | undefined;
   let docPath: string | null = null;
+  let docDir: string | null = null;
+  const setDoc = (graphPath: string | null): void => {
+    docPath = graphPath === null ? null : path.resolve(graphPath);
+    if (docPath !== null) docDir = path.dirname(docPath);
+  };
   const places = defaultPlaces([
     { label: 'Examples', path: examplesDir },
     { label: 'Demo files', path: demoDir },
@@ -59,14 +69,14 @@ export function createShellFiles(options: ShellFilesOptions): ShellFiles {
     async openGraphAt(file) {
       const opened = await openGraphFile(file);
       lastFolder = path.dirname(opened.path);
-      docPath = opened.path;
+      setDoc(opened.path);
       if (!inside(examplesDir, opened.path)) await recent.add(opened.path);
       return opened;
     },
     async saveGraphAt(request) {
       const saved = await saveGraphFile(request.path, request.document);
       lastFolder = path.dirname(saved.path);
-      docPath = saved.path;
+      setDoc(saved.path);
       await recent.add(saved.path);
       // The work is on disk now: neither its own autosave nor an "untitled" one it came from is worth offering.
       await autosave.forget(saved.path);
@@ -77,9 +87,8 @@ export function createShellFiles(options: ShellFilesOptions): ShellFiles {
       await autosave.forget(graphPath);
     },
     documentPath: () => docPath,
-    setDocumentPath(graphPath) {
-      docPath = graphPath === null ? null : path.resolve(graphPath);
-    },
+    baseDir: () => docDir,
+    setDocumentPath: setDoc,
     async listExamples() {
       await options.ensureDemoFiles?.();
       return listExampleGraphs(examplesDir);

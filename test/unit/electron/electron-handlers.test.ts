@@ -123,6 +123,8 @@ describe('Electron handlers: document and engine', () => {
   it('runs with the open graph folder as base, and example outputs redirected', async () => {
     const example = path.join(dir, 'examples', 'ex.json');
     await handlers.openGraph({ path: example });
+    // The renderer keeps an example as an untitled copy: its relative files still resolve from the examples folder.
+    await handlers.setDocumentState({ path: null, name: 'Example', dirty: false });
     await handlers.runGraph(doc());
     expect(engine.calls.at(-1)).toEqual({ method: 'runGraph', args: [doc(), undefined, { baseDir: path.join(dir, 'examples'), outputDir: path.join(dir, 'outputs') }] });
     nextSave = path.join(dir, 'mine.json');

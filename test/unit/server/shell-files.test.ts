@@ -32,6 +32,10 @@ describe('graph files', () => {
     const opened = await files.openGraphAt(file);
     expect(opened.document.metadata?.name).toBe('first');
     expect(files.documentPath()).toBe(file);
+    expect(files.baseDir()).toBe(dir);
+    files.setDocumentPath(null);
+    expect(files.documentPath()).toBeNull();
+    expect(files.baseDir()).toBe(dir);
     await files.saveGraphAt({ path: file, document: doc('second') });
     expect((await files.openGraphAt(file)).document.metadata?.name).toBe('second');
   });
