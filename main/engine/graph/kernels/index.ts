@@ -1,11 +1,10 @@
 /** One kernel per node definition of the catalogue (test/unit/graph/kernels.test.ts keeps the lists equal). */
-import { combineLoras } from '../../../../shared/nodes/catalogue/combine.js';
-import { saveLora } from '../../../../shared/nodes/catalogue/export.js';
-import { extractLora, resizeRank } from '../../../../shared/nodes/catalogue/lora.js';
+import { extractLora } from '../../../../shared/nodes/catalogue/lora.js';
 import type { Kernel } from '../kernel.js';
 import { KernelRegistry } from '../kernel-registry.js';
 import { applyLoraKernel } from './apply-lora.js';
 import { blockWeightsKernel } from './block-weights.js';
+import { combineLorasKernel } from './combine-loras.js';
 import { inspectKernel } from './inspect.js';
 import { loadLoraKernel } from './load-lora.js';
 import { loadModelKernel } from './load-model.js';
@@ -13,6 +12,8 @@ import { mergeModelsKernel } from './merge-models.js';
 import { newLoraKernel } from './new-lora.js';
 import { noteKernel } from './note.js';
 import { probeKernel } from './probe.js';
+import { resizeRankKernel } from './resize-rank.js';
+import { saveLoraKernel } from './save-lora.js';
 import { saveModelKernel } from './save-model.js';
 import { saveReportKernel } from './save-report.js';
 import { scaleLoraKernel } from './scale-lora.js';
@@ -27,14 +28,14 @@ export const KERNELS: readonly Kernel[] = [
   scaleLoraKernel,
   blockWeightsKernel,
   selectLoraLayersKernel,
-  unavailableKernel(resizeRank),
+  resizeRankKernel,
   unavailableKernel(extractLora),
-  unavailableKernel(combineLoras),
+  combineLorasKernel,
   applyLoraKernel,
   mergeModelsKernel,
   selectModelLayersKernel,
   saveModelKernel,
-  unavailableKernel(saveLora),
+  saveLoraKernel,
   saveReportKernel,
   inspectKernel,
   probeKernel,
