@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCombine } from './combine.js';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
 import { registerResize } from './resize.js';
@@ -7,6 +8,7 @@ import { registerServe } from './serve.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
+  registerCombine(program);
   registerInspect(program);
   registerMerge(program);
   registerResize(program);
