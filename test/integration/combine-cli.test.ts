@@ -106,6 +106,23 @@ describe('lora-studio combine', () => {
     expect(recipe.params).toMatchObject({ method: 'dare_linear', density: 0.5, seed: 0, rank: { type: 'fixed', rank: 4 } });
   });
 
+  it('--block-weights per LoRA (LBW 17-vector: IN01 is the second value) weighs that LoRA\'s modules by block', async () => {
+    const out = path.join(dir, 'lbw.safetensors');
+    const zeroIn01 = '1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1';
+    const res = await runCliProcess(['combine', '--lora', A.file, '--lora', B.file, '--block-weights', zeroIn01, '--block-weights', '-', '--out', out, '--quiet', '--no-hash']);
+    expect(res.code).toBe(0);
+    const f = await SafetensorsFile.open(out);
+    try {
+      // Every module here is in IN01: A contributes nothing, B is unchanged.
+      const q = await kohyaDelta(f, kohyaName(SD15.q));
+      expect(relativeMaxError(q.values, dense(B.modules[0]!, 1))).toBeLessThan(1e-6);
+      const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { inputs: { blockWeights: string | null }[] };
+      expect(recipe.inputs.map((i) => i.blockWeights)).toEqual([zeroIn01, undefined]);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('usage errors exit 2 before reading anything: unknown method (with the list), rank missing, flags of other methods, density range', async () => {
     const out = path.join(dir, 'never.safetensors');
     const cases: [string[], RegExp][] = [
