@@ -1,0 +1,46 @@
+/**
+ * The lazy source of an extracted module: ΔW = tuned − base of one weight, read from both checkpoints when a
+ * sink pulls it (in a worker thread), then truncated by module-source's compressDense: an exact SVD for small
+ * matrices, a seeded randomized SVD (linalg randomizedSVD) for full-size ones, the rank rule, kohya's clamp.
+ * Memory: the two tensors and ΔW, O(largest tensor).
+ */
+import type { MatMul } from '../../compute/matmul.js';
+import { EngineError, throwIfAborted } from '../../errors.js';
+import type { TensorEntry } from '../../tensor-io/safetensors-header.js';
+import type { RankRule } from '../../values/lora-value.js';
+import { compressDense } from '../module-source/compress.js';
+import type { EvaluateOptions } from '../module-source/module-factors.js';
+import type { ScaledFactors } from '../module-source/scaled-factors.js';
+import { readTensorDelta } from './tensor-delta.js';
+
+/** One weight of a checkpoint; `slice`: rows [start, start+length) of a fused weight (in_proj q/k/v). */
+export interface TensorRef {
+  readonly entry: TensorEntry;
+  readonly slice?: { readonly start: number; readonly length: number };
+}
+
+export interface ExtractSource {
+  readonly type: 'extract';
+  readonly base: TensorRef;
+  readonly tuned: TensorRef;
+  /** The checkpoint stores the weight [in, out] (GPT-2 Conv1D, text_projection): ΔW is transposed into module orientation. */
+  readonly transpose: boolean;
+  /** ΔW in module orientation: out × in·kh·kw. */
+  readonly out: number;
+  readonly inFlat: number;
+  readonly rank: RankRule;
+  /** kohya's clamp of the factors at this quantile (extract_lora_from_models.py --clamp_quantile). */
+  readonly clampQuantile?: number;
+}
+
+export async function extractSource(source: ExtractSource, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+  throwIfAborted(opts.signal);
+  const delta = readTensorDelta(source.base, source.tuned, { transpose: source.transpose, out: source.out, inFlat: source.inFlat, module: opts.module });
+  if (delta.length !== source.out * source.inFlat) {
+    throw new EngineError('extract-shape', `${opts.module ?? source.base.entry.name}: the difference has ${delta.length} values, not ${source.out}×${source.inFlat}.`, {
+      tensor: source.base.entry.name,
+      hint: 'Was a checkpoint changed while running?',
+    });
+  }
+  return compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, opts);
+}

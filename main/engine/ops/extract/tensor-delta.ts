@@ -1,0 +1,60 @@
+/**
+ * ΔW = tuned − base of one weight, in fp32, read at the tensors' offsets (either checkpoint may be fp16, bf16,
+ * fp32 …): rows of a fused weight when sliced, transposed into module orientation [out, in·kh·kw] when the
+ * checkpoint stores it [in, out]. Also the scan statistics (largest |ΔW| entry, ‖ΔW‖²_F) without keeping ΔW.
+ */
+import { EngineError } from '../../errors.js';
+import { elementCount } from '../../tensor-io/dtypes.js';
+import { decodeFloat } from '../../tensor-io/float-convert.js';
+import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
+import type { TensorRef } from './extract-source.js';
+
+function rowsOf(ref: TensorRef): Float32Array {
+  const values = decodeFloat(readTensorBytesSync(ref.entry), ref.entry.dtype);
+  if (!ref.slice) return values;
+  const rowLen = elementCount(ref.entry.shape) / ref.entry.shape[0]!;
+  return values.subarray(ref.slice.start * rowLen, (ref.slice.start + ref.slice.length) * rowLen);
+}
+
+/** tuned − base, as stored (rows × rest), before any transpose. */
+function storedDifference(base: TensorRef, tuned: TensorRef): Float32Array {
+  const b = rowsOf(base);
+  const t = rowsOf(tuned);
+  if (b.length !== t.length) {
+    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${b.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
+      tensor: base.entry.name,
+      file: tuned.entry.file,
+      hint: 'The two checkpoints are not the same architecture or size.',
+    });
+  }
+  const d = new Float32Array(b.length);
+  for (let i = 0; i < d.length; i++) d[i] = t[i]! - b[i]!;
+  return d;
+}
+
+export function readTensorDelta(base: TensorRef, tuned: TensorRef, shape: { transpose: boolean; out: number; inFlat: number; module?: string }): Float32Array {
+  const d = storedDifference(base, tuned);
+  if (!shape.transpose) return d;
+  // Stored [in, out]: ΔW[o, i] = stored[i, o].
+  const t = new Float32Array(d.length);
+  for (let i = 0; i < shape.inFlat; i++) for (let o = 0; o < shape.out; o++) t[o * shape.inFlat + i] = d[i * shape.out + o]!;
+  return t;
+}
+
+export interface DeltaStats {
+  /** max |ΔW_ij| (kohya's min_diff compares against this). */
+  readonly maxAbs: number;
+  readonly frobeniusSquared: number;
+}
+
+export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
+  const d = storedDifference(base, tuned);
+  let maxAbs = 0;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const a = Math.abs(d[i]!);
+    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
+    sum += a * a;
+  }
+  return { maxAbs, frobeniusSquared: sum };
+}
