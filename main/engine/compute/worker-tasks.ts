@@ -5,6 +5,7 @@
  */
 import { bakeTensorTask } from '../ops/apply/bake-task.js';
 import { moduleFactorsTask } from '../ops/module-source/task.js';
+import { extractScanTask } from '../ops/extract/scan-task.js';
 import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
 import { probeLayerTask } from '../ops/probe/probe-task.js';
 import { lowRankSVDTask } from './tasks/low-rank-svd.js';
@@ -20,6 +21,7 @@ export const workerTasks = {
   'linalg.randomizedSVD': randomizedSVDTask,
   'bake.tensor': bakeTensorTask,
   'combine.module': moduleFactorsTask,
+  'extract.scan': extractScanTask,
   'inspect.moduleStats': moduleStatsTask,
   'inspect.signConflicts': signConflictsTask,
   'probe.layer': probeLayerTask,

@@ -4,6 +4,7 @@
  */
 import type { AdapterModuleKind, LowRankFactors, PeftAdapterConfig } from '../adapters/types.js';
 import type { ArchitectureGuess } from '../naming/types.js';
+import type { ExtractSource } from '../ops/extract/extract-source.js';
 import type { TaskVectorMergeOptions } from '../ops/merge-methods/types.js';
 
 /** Where a module's numbers come from. Every variant is structured-cloneable (it crosses to worker threads). */
@@ -35,7 +36,9 @@ export type ModuleSource =
       clampQuantile?: number;
     }
   /** kohya sd-scripts merge_lora.py parity (NOT exact: see docs/merge-methods.md); ΔW = (alpha/rank)·up·down. */
-  | { type: 'kohya-merge'; out: number; inFlat: number; members: readonly KohyaMergeMember[]; concat: boolean };
+  | { type: 'kohya-merge'; out: number; inFlat: number; members: readonly KohyaMergeMember[]; concat: boolean }
+  /** Extract LoRA: the truncated SVD of ΔW = tuned − base of one weight, read from both checkpoints when pulled. */
+  | ExtractSource;
 
 /**
  * One input of a combined module: ΔW_i is the member source's delta (its own scale applied); `coefficient`

@@ -4,6 +4,8 @@ import { computeModuleDelta } from '../../adapters/delta.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { cachedModule } from './adapter-cache.js';
 import { combinedModuleDelta } from '../module-source/combined-delta.js';
+import { moduleFactors } from '../module-source/module-factors.js';
+import { deltaOfFactors } from '../module-source/scaled-factors.js';
 
 export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise<Float32Array> {
   switch (source.type) {
@@ -24,5 +26,7 @@ export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise
     case 'task-merge':
     case 'kohya-merge':
       return combinedModuleDelta(source, matmul);
+    case 'extract':
+      return deltaOfFactors(await moduleFactors(source, matmul), matmul);
   }
 }

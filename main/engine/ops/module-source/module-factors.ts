@@ -8,6 +8,7 @@ import type { MatMul } from '../../compute/matmul.js';
 import { EngineError } from '../../errors.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { cachedModule } from '../apply/adapter-cache.js';
+import { extractSource } from '../extract/extract-source.js';
 import { compressSource } from './compress.js';
 import { concatSource } from './concat.js';
 import { kohyaMergeSource } from './kohya-merge.js';
@@ -39,6 +40,8 @@ export async function moduleFactors(source: ModuleSource, matmul: MatMul, opts: 
       return taskMergeSource(source, matmul, opts);
     case 'kohya-merge':
       return kohyaMergeSource(source, matmul, opts);
+    case 'extract':
+      return extractSource(source, matmul, opts);
   }
 }
 
