@@ -1,0 +1,124 @@
+/**
+ * Extract LoRA (kohya extract_lora_from_models.py): a LoRA whose modules are the truncated SVDs of
+ * ΔW = W_tuned − W_base, one per linear / conv weight of the architecture (plan-extraction.ts), alpha = rank
+ * (scale 1) as kohya writes it.
+ *
+ * First a scan in the worker pool reads each pair of weights once and measures max |ΔW|: modules at or
+ * below the threshold (kohya's --min_diff, 0.01 by default; identical weights always) are skipped and
+ * reported. The modules kept are lazy 'extract' sources: the SVD runs when a sink (Save LoRA, Apply, Inspect)
+ * pulls them, reading both weights again; memory stays O(largest tensor), at the cost of reading the
+ * checkpoints twice.
+ */
+import path from 'node:path';
+import { orderedStream } from '../../export/ordered-stream.js';
+import type { WorkerPool } from '../../compute/worker-pool.js';
+import { EngineError } from '../../errors.js';
+import type { RunContext } from '../../run-context.js';
+import type { LoraModuleValue, LoraValue, RankRule } from '../../values/lora-value.js';
+import type { BaseModel } from '../../values/model-value.js';
+import { checkClampQuantile } from '../module-source/clamp-quantile.js';
+import { checkRankRule } from '../module-source/rank-rule.js';
+import { ExtractReport } from './extract-report.js';
+import { planExtraction, type ExtractionUnit } from './plan-extraction.js';
+
+export interface ExtractOptions {
+  /** Fixed rank, or a dynamic rule with maxRank as the largest rank allowed. */
+  readonly rank: RankRule;
+  /** 3×3 convolutions are extracted only with a conv rank (kohya --conv_dim): fixed, or the cap of a dynamic rule. */
+  readonly convRank?: number;
+  /** Skip modules whose largest |ΔW| entry is at most this (default 0.01, kohya's --min_diff). */
+  readonly threshold?: number;
+  /** Also extract text-encoder modules (default true). */
+  readonly textEncoders?: boolean;
+  /** kohya's --clamp_quantile (0.99 there); absent: no clamp (exact). */
+  readonly clampQuantile?: number;
+}
+
+export interface ExtractResult {
+  readonly lora: LoraValue;
+  readonly report: ExtractReport;
+}
+
+export const DEFAULT_EXTRACT_THRESHOLD = 0.01;
+
+export function checkExtractOptions(o: ExtractOptions): ExtractOptions {
+  checkRankRule(o.rank, 'extract');
+  if (o.convRank !== undefined && (!Number.isSafeInteger(o.convRank) || o.convRank < 0)) {
+    throw new EngineError('bad-rank', `extract: conv rank ${String(o.convRank)} is not a whole number ≥ 0.`, { hint: '0 (or none) leaves 3×3 convolutions out, as kohya without --conv_dim.' });
+  }
+  if (o.threshold !== undefined && !(Number.isFinite(o.threshold) && o.threshold >= 0)) {
+    throw new EngineError('bad-threshold', `extract: threshold ${String(o.threshold)} is not a number ≥ 0.`, { hint: "The largest |ΔW| entry below which a module is skipped (kohya's --min_diff, 0.01)." });
+  }
+  checkClampQuantile(o.clampQuantile);
+  return o;
+}
+
+function ruleFor(unit: ExtractionUnit, o: ExtractOptions): RankRule {
+  const minDim = Math.min(unit.deltaShape[0]!, unit.deltaShape.slice(1).reduce((a, b) => a * b, 1));
+  const cap = unit.conv3x3 ? o.convRank : undefined;
+  if (o.rank.type === 'fixed') return { type: 'fixed', rank: Math.min(cap ?? o.rank.rank, minDim) };
+  return { ...o.rank, maxRank: Math.min(cap ?? o.rank.maxRank ?? minDim, minDim) };
+}
+
+function moduleOf(unit: ExtractionUnit, o: ExtractOptions): LoraModuleValue {
+  const rule = ruleFor(unit, o);
+  const out = unit.deltaShape[0]!;
+  const inFlat = unit.deltaShape.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    name: unit.name,
+    canonical: unit.canonical,
+    block: unit.block,
+    kind: 'lora',
+    deltaShape: unit.deltaShape,
+    rank: rule.type === 'fixed' ? rule.rank : undefined,
+    scale: 1,
+    embedding: false,
+    dora: false,
+    strength: 1,
+    source: {
+      type: 'extract',
+      base: unit.base,
+      tuned: unit.tuned,
+      transpose: unit.transpose,
+      out,
+      inFlat,
+      rank: rule,
+      ...(o.clampQuantile !== undefined ? { clampQuantile: o.clampQuantile } : {}),
+    },
+  };
+}
+
+export async function extractLora(base: BaseModel, tuned: BaseModel, options: ExtractOptions, env: RunContext & { pool: WorkerPool }): Promise<ExtractResult> {
+  const o = checkExtractOptions(options);
+  const units = planExtraction(base, tuned, { textEncoders: o.textEncoders ?? true, conv3x3: (o.convRank ?? 0) > 0 });
+  const threshold = o.threshold ?? DEFAULT_EXTRACT_THRESHOLD;
+  const report = new ExtractReport(base.path, tuned.path, o, threshold);
+  const kept: LoraModuleValue[] = [];
+  await orderedStream(
+    units,
+    (u) => env.pool.run('extract.scan', { base: u.base, tuned: u.tuned }, { signal: env.signal }),
+    () => 1,
+    async (stats, u, i) => {
+      const keep = stats.maxAbs > threshold;
+      report.scanned(u, stats, keep);
+      if (keep) kept.push(moduleOf(u, o));
+      env.onProgress?.({ fraction: (i + 1) / units.length, message: `compared ${i + 1}/${units.length}` });
+    },
+    { maxItems: Math.max(2, env.pool.size * 2), maxBytes: Number.MAX_SAFE_INTEGER, ...(env.signal ? { signal: env.signal } : {}) },
+  );
+  if (kept.length === 0) {
+    throw new EngineError('extract-no-difference', `${tuned.path} differs from ${base.path} by at most ${report.largestDifference()} in every weight compared (threshold ${threshold}): there is nothing to extract.`, {
+      file: tuned.path,
+      hint: 'Lower --threshold if the fine-tune changed the weights only slightly.',
+    });
+  }
+  const lora: LoraValue = {
+    kind: 'lora',
+    label: `${path.basename(tuned.path)} − ${path.basename(base.path)}`,
+    architecture: base.keyMap.architecture,
+    modules: kept,
+    inputs: [...base.source.files, ...tuned.source.files],
+    unusedKeys: [],
+  };
+  return { lora, report };
+}
