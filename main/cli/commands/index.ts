@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCombine } from './combine.js';
+import { registerExtract } from './extract.js';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
 import { registerResize } from './resize.js';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerCombine(program);
   registerInspect(program);
   registerMerge(program);
+  registerExtract(program);
   registerResize(program);
   registerRun(program);
   registerServe(program);
