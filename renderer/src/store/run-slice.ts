@@ -1,0 +1,49 @@
+import type { Problem } from '../../../shared/graph/index.js';
+import type { EngineEvent } from '../../../shared/ipc/index.js';
+import { reduceRunEvent } from '../run/reduce-run-event.js';
+import { IDLE_RUN, type RunState } from '../run/run-state.js';
+import type { SliceCreator } from './slice.js';
+
+export interface RunSlice {
+  readonly run: RunState;
+  applyEngineEvent(event: EngineEvent): void;
+  /** Run pressed: waiting for runGraph's answer. */
+  runRequested(): void;
+  /** runGraph answered "started" (events may already have arrived). */
+  runAccepted(runId: string): void;
+  /** runGraph refused to start: validation problems, or an error. */
+  runRefused(problems: readonly Problem[], error?: { code: string; message: string; hint?: string }): void;
+  stopRequested(): void;
+}
+
+export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
+  run: IDLE_RUN,
+  applyEngineEvent(event) {
+    const next = reduceRunEvent(get().run, event);
+    if (next !== get().run) set({ run: next });
+  },
+  runRequested() {
+    set({ run: { ...IDLE_RUN, phase: 'starting', reports: get().run.reports } });
+  },
+  runAccepted(runId) {
+    const r = get().run;
+    if (r.runId === runId) return;
+    set({ run: { ...r, runId, phase: r.phase === 'starting' ? 'running' : r.phase } });
+  },
+  runRefused(problems, error) {
+    set({
+      run: {
+        ...IDLE_RUN,
+        phase: 'finished',
+        status: 'failed',
+        problems: [...problems],
+        reports: get().run.reports,
+        error: error ?? { code: 'invalid-graph', message: `The graph has ${problems.filter((p) => p.severity === 'error').length} problem(s) to fix before it can run.` },
+      },
+    });
+  },
+  stopRequested() {
+    const r = get().run;
+    if (r.phase === 'running' || r.phase === 'starting') set({ run: { ...r, phase: 'stopping' } });
+  },
+});

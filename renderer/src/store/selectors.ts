@@ -1,0 +1,38 @@
+import { nodeTitle, type GraphDocument, type GraphEdge, type GraphNode } from '../../../shared/graph/index.js';
+import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
+import type { AppState } from './app-store.js';
+import { historyPosition } from './history.js';
+
+export const selectIsDirty = (s: AppState): boolean => historyPosition(s.history) !== s.savedPosition || s.recovered;
+
+/** "untitled" until the graph has a file or a name. */
+export function documentName(s: Pick<AppState, 'filePath' | 'doc'>): string {
+  if (s.filePath) {
+    const base = s.filePath.split(/[\\/]/).pop() ?? s.filePath;
+    return base.replace(/\.json$/i, '').replace(/\.lsgraph$/i, '');
+  }
+  return s.doc.metadata?.name ?? 'Untitled graph';
+}
+
+const nodeIndexCache = new WeakMap<readonly GraphNode[], ReadonlyMap<string, GraphNode>>();
+
+/** id -> node, computed once per nodes array (immer keeps the array while no node changes). */
+export function nodeIndex(nodes: readonly GraphNode[]): ReadonlyMap<string, GraphNode> {
+  let index = nodeIndexCache.get(nodes);
+  if (!index) {
+    index = new Map(nodes.map((n) => [n.id, n]));
+    nodeIndexCache.set(nodes, index);
+  }
+  return index;
+}
+
+export const findNode = (doc: GraphDocument, id: string): GraphNode | undefined => nodeIndex(doc.nodes).get(id);
+
+export function titleOf(doc: GraphDocument, id: string): string {
+  const n = findNode(doc, id);
+  return n ? nodeTitle(n, NODE_REGISTRY) : id;
+}
+
+/** The edges into one port, in input order. */
+export const edgesInto = (edges: readonly GraphEdge[], nodeId: string, port: string): GraphEdge[] =>
+  edges.filter((e) => e.target === nodeId && e.targetPort === port);
