@@ -1,10 +1,10 @@
 /** One kernel per node definition of the catalogue (test/unit/graph/kernels.test.ts keeps the lists equal). */
-import { extractLora } from '../../../../shared/nodes/catalogue/lora.js';
 import type { Kernel } from '../kernel.js';
 import { KernelRegistry } from '../kernel-registry.js';
 import { applyLoraKernel } from './apply-lora.js';
 import { blockWeightsKernel } from './block-weights.js';
 import { combineLorasKernel } from './combine-loras.js';
+import { extractLoraKernel } from './extract-lora.js';
 import { inspectKernel } from './inspect.js';
 import { loadLoraKernel } from './load-lora.js';
 import { loadModelKernel } from './load-model.js';
@@ -19,7 +19,6 @@ import { saveReportKernel } from './save-report.js';
 import { scaleLoraKernel } from './scale-lora.js';
 import { selectLoraLayersKernel } from './select-lora-layers.js';
 import { selectModelLayersKernel } from './select-model-layers.js';
-import { unavailableKernel } from './unavailable.js';
 
 export const KERNELS: readonly Kernel[] = [
   loadModelKernel,
@@ -29,7 +28,7 @@ export const KERNELS: readonly Kernel[] = [
   blockWeightsKernel,
   selectLoraLayersKernel,
   resizeRankKernel,
-  unavailableKernel(extractLora),
+  extractLoraKernel,
   combineLorasKernel,
   applyLoraKernel,
   mergeModelsKernel,
