@@ -2,7 +2,8 @@
  * `lora-studio run <graph.json>`: validates the graph (shared validation plus the engine's checks: files,
  * mapping, memory; every problem printed with node id and title), runs it through the engine service with
  * progress on stderr, and prints what it wrote (files, reports) on stdout. Relative paths in the graph are
- * read from the graph file's folder. Exit codes: 0 ok, 1 invalid graph or a failed node, 2 usage, 130 stopped.
+ * read from the graph file's folder. Exit codes (main/cli/errors.ts): 0 ok, 1 invalid graph or a failed node,
+ * 2 usage, 130 stopped.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
 import { CancelledError, EngineError } from '../../engine/errors.js';
 import { createEngineService } from '../../engine/service/engine-service.js';
 import { abortOnSignals } from '../abort.js';
-import { EXIT_FAILURE, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { collect } from '../lora-spec.js';
 import { applyOverrides, parseSetOption } from './run-set.js';
 import { createRunLog, formatProblem, outputsText } from './run-output.js';
@@ -40,9 +41,7 @@ export function registerRun(program: Command): void {
     .option('--no-hash', 'do not hash the inputs for the recipe stored in outputs')
     .option('--json', 'print the run result (status, files, reports) as JSON on stdout')
     .option('-q, --quiet', 'no progress, only problems and results')
-    .action(async (graph: string, flags: RunFlags) => {
-      process.exitCode = await runGraphFile(graph, flags);
-    });
+    .action(async (graph: string, flags: RunFlags) => runGraphFile(graph, flags));
 }
 
 async function readGraph(file: string): Promise<ReturnType<typeof parseGraph>['document']> {
@@ -67,7 +66,7 @@ function parseWorkers(text: string | undefined): number | undefined {
   return n;
 }
 
-async function runGraphFile(file: string, flags: RunFlags): Promise<number> {
+async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
   const overrides = flags.set.map(parseSetOption);
   const workers = parseWorkers(flags.workers);
   const onlyNodes = flags.only ? flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
@@ -83,8 +82,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<number> {
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'invalid', problems }, null, 2)}\n`);
       const errors = problems.filter((p) => p.severity === 'error').length;
-      process.stderr.write(`lora-studio: ${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.\n`);
-      return EXIT_FAILURE;
+      throw new EngineError('graph-invalid', `${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.`, { file, hint: 'Fix the problems listed above (each names its node) and run again.' });
     }
     const stop = (): void => void service.stopRun(start.runId);
     controller.signal.addEventListener('abort', stop, { once: true });
@@ -94,11 +92,9 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<number> {
     if (finished.status === 'cancelled') throw new CancelledError();
     if (finished.status === 'failed') {
       const e = finished.error;
-      process.stderr.write(`lora-studio: error: ${e?.message ?? 'the run failed'}${e?.hint ? `\n  hint: ${e.hint}` : ''}\n`);
-      return EXIT_FAILURE;
+      throw new EngineError(e?.code ?? 'run-failed', e?.message ?? 'The run failed.', e?.hint ? { hint: e.hint } : {});
     }
     process.stderr.write(`done in ${(finished.ms / 1000).toFixed(1)}s\n`);
-    return 0;
   } finally {
     await service.dispose();
   }

@@ -9,15 +9,15 @@ import { applyLora } from '../../../../shared/nodes/catalogue/model.js';
 import { applyLoraToModel, mapLora } from '../../ops/apply/apply-lora.js';
 import { FAMILY_TITLE } from '../../naming/components.js';
 import type { MappingReport } from '../../naming/types.js';
-import { scaleLora, type LoraValue } from '../../values/lora-value.js';
+import { scaleLora, type LoraModuleValue, type LoraValue } from '../../values/lora-value.js';
 import { defineKernel } from '../kernel.js';
 
 export const applyLoraKernel = defineKernel(applyLora, async ({ node, inputs, params, run }) => {
   const model = inputs.one('model', 'model');
   const lora = inputs.one('lora', 'lora');
   const preview = mapLora(model.base, lora);
-  const weighted = withStrengths(lora, preview, params.strength, params.teStrength);
-  const patched = applyLoraToModel(model, weighted, 1, { allowUnmatched: params.allowUnmatched });
+  const { lora: weighted, strength } = withStrengths(lora, preview, params.strength, params.teStrength);
+  const patched = applyLoraToModel(model, weighted, strength, { allowUnmatched: params.allowUnmatched });
   const step = patched.steps[patched.steps.length - 1]!;
   const mapping = step.type === 'apply' ? step.applied.mapping : preview;
   for (const u of mapping.unmatched) run.log?.(`warning: ${node.title}: ${u.module} skipped: ${u.reason}`);
@@ -29,10 +29,13 @@ export const applyLoraKernel = defineKernel(applyLora, async ({ node, inputs, pa
   };
 });
 
-function withStrengths(lora: LoraValue, mapping: MappingReport, unet: number, te: number): LoraValue {
-  if (unet === te) return scaleLora(lora, unet);
+/** The step's strength is the UNet strength (what the recipe records); text-encoder modules get te/unet on top. */
+function withStrengths(lora: LoraValue, mapping: MappingReport, unet: number, te: number): { lora: LoraValue; strength: number } {
+  if (unet === te) return { lora, strength: unet };
   const blocks = new Map(mapping.matched.map((m) => [m.module, m.target.block]));
-  return scaleLora(lora, (m) => (isTextEncoderLabel(blocks.get(m.name) ?? m.block ?? '') ? te : unet));
+  const isTe = (m: LoraModuleValue): boolean => isTextEncoderLabel(blocks.get(m.name) ?? m.block ?? '');
+  if (unet === 0) return { lora: scaleLora(lora, (m) => (isTe(m) ? te : 0)), strength: 1 };
+  return { lora: scaleLora(lora, (m) => (isTe(m) ? te / unet : 1)), strength: unet };
 }
 
 export function mappingReport(node: { id: string; type: string; title: string }, lora: LoraValue, mapping: MappingReport): Report {
