@@ -91,6 +91,18 @@ describe('lowRankSVD', () => {
     checkAgainstDense(f, viaTf, 12);
   });
 
+  it('ranks that are not multiples of the kernels\' tile size (R = 15)', async () => {
+    const f = stackLoras(70, 50, [randomLora(70, 50, 5, 17, 3), randomLora(70, 50, 5, 18), randomLora(70, 50, 5, 19)], [1, -1, 0.5]);
+    checkAgainstDense(f, await lowRankSVD(f, 7, tfjsMatMul), 7);
+  });
+
+  it('an all-zero up factor gives rank 0', async () => {
+    const f = stackLoras(20, 30, [randomLora(20, 30, 4, 20)], [1]);
+    f.up.fill(0);
+    const r = await lowRankSVD(f, 4, tfjsMatMul);
+    expect([r.k, r.singularValues.length, r.frobeniusSquared]).toEqual([0, 0, 0]);
+  });
+
   it('k = 0 and a 1×1 product', async () => {
     const f = stackLoras(40, 30, [randomLora(40, 30, 4, 14)], [1]);
     expect((await lowRankSVD(f, 0, referenceMatMul)).k).toBe(0);
