@@ -4,22 +4,22 @@
  * checkpoint stores it [in, out]. Also the scan statistics (largest |ΔW| entry, ‖ΔW‖²_F) without keeping ΔW.
  */
 import { EngineError } from '../../errors.js';
-import { elementCount } from '../../tensor-io/dtypes.js';
 import { decodeFloat } from '../../tensor-io/float-convert.js';
 import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
 import type { TensorRef } from './extract-source.js';
 
-function rowsOf(ref: TensorRef): Float32Array {
-  const values = decodeFloat(readTensorBytesSync(ref.entry), ref.entry.dtype);
-  if (!ref.slice) return values;
-  const rowLen = elementCount(ref.entry.shape) / ref.entry.shape[0]!;
-  return values.subarray(ref.slice.start * rowLen, (ref.slice.start + ref.slice.length) * rowLen);
+/** The raw bytes of a ref: its rows when sliced. */
+function rawRows(ref: TensorRef): Uint8Array {
+  const bytes = readTensorBytesSync(ref.entry);
+  if (!ref.slice) return bytes;
+  const rowBytes = bytes.byteLength / ref.entry.shape[0]!;
+  return bytes.subarray(ref.slice.start * rowBytes, (ref.slice.start + ref.slice.length) * rowBytes);
 }
 
 /** tuned − base, as stored (rows × rest), before any transpose. */
-function storedDifference(base: TensorRef, tuned: TensorRef): Float32Array {
-  const b = rowsOf(base);
-  const t = rowsOf(tuned);
+function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes = rawRows(base), tunedBytes = rawRows(tuned)): Float32Array {
+  const b = decodeFloat(baseBytes, base.entry.dtype);
+  const t = decodeFloat(tunedBytes, tuned.entry.dtype);
   if (b.length !== t.length) {
     throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${b.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
       tensor: base.entry.name,
@@ -47,8 +47,14 @@ export interface DeltaStats {
   readonly frobeniusSquared: number;
 }
 
+const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
 export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
-  const d = storedDifference(base, tuned);
+  const b = rawRows(base);
+  const t = rawRows(tuned);
+  // Weights a fine-tune left alone (often whole text encoders) are equal byte for byte: no need to decode them.
+  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { maxAbs: 0, frobeniusSquared: 0 };
+  const d = storedDifference(base, tuned, b, t);
   let maxAbs = 0;
   let sum = 0;
   for (let i = 0; i < d.length; i++) {
