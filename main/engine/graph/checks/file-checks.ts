@@ -60,9 +60,23 @@ export function checkFiles(ctx: CheckContext): Problem[] {
       if (statSync(file).isDirectory()) for (const f of safetensorsIn(file)) inputs.set(realOrResolved(f), title);
     }
   }
+  const writers = new Map<string, string>();
   for (const o of outputs) {
     const title = titleOf(ctx, o.node);
-    const reader = inputs.get(realOrResolved(o.file));
+    const file = realOrResolved(o.file);
+    const other = writers.get(file);
+    if (other && ctx.analysis.active.has(o.node.id)) {
+      problems.push(
+        nodeProblem(ctx, o.node, {
+          code: 'output-conflict',
+          param: o.param,
+          message: `${title}: “${o.file}” is also written by ${other}; one output would replace the other.`,
+          hint: 'Give each output node its own file name.',
+        }),
+      );
+    }
+    if (ctx.analysis.active.has(o.node.id)) writers.set(file, title);
+    const reader = inputs.get(file);
     if (reader) {
       problems.push(
         nodeProblem(ctx, o.node, {
