@@ -101,9 +101,11 @@ function tryDownloadElectron() {
   const installer = path.join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(installer)) return false;
   if (existsSync(downloadMarker) && Date.now() - statSync(downloadMarker).mtimeMs < 3600_000) return false;
-  say("downloading Electron's binary (once; up to 2 minutes)...");
-  const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000, encoding: 'utf8' });
+  say("downloading Electron's binary (once, about 100 MB; npm ci leaves it out, see .npmrc)...");
+  const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8' });
   if (r.status === 0) return true;
+  const why = r.error ? r.error.message : (r.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? `exit code ${r.status}`;
+  say(`the download failed (${why.trim()}); it is tried again in an hour.`);
   mkdirSync(path.dirname(downloadMarker), { recursive: true });
   writeFileSync(downloadMarker, new Date().toISOString());
   return false;
