@@ -48,7 +48,9 @@ export async function emulateElectronWindow(context: BrowserContext, page: Page,
   await context.route(`${EMULATED_ORIGIN}/**`, async (route) => {
     const request = route.request();
     const res = await serveApp(new Request(request.url().replace(EMULATED_ORIGIN, 'app://lora-studio'), { method: request.method() }));
-    await route.fulfill({ status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.from(await res.arrayBuffer()) });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => (headers[name] = value));
+    await route.fulfill({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
   });
   // Anything else the page asks for would be cancelled by the Electron session: fail it the same way.
   await context.route((url) => !url.href.startsWith(`${EMULATED_ORIGIN}/`) && !url.href.startsWith('data:'), (route) => route.abort('blockedbyclient'));
