@@ -69,3 +69,26 @@ describe('lora-studio serve', () => {
     expect(await server.stop()).toBe(0);
   });
 });
+
+describe('lora-studio serve flags', () => {
+  it('refuses a bad port and a non-loopback host without --allow-remote (usage errors, exit 2)', async () => {
+    const { runCliProcess } = await import('../helpers/cli.js');
+    const port = await runCliProcess(['serve', '--port', 'http']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port http');
+    const remote = await runCliProcess(['serve', '--host', '0.0.0.0']);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toMatch(/Refusing to listen on 0\.0\.0\.0.*\n.*--allow-remote/);
+    expect(remote.stdout).toBe('');
+  });
+
+  it('warns on stderr when --allow-remote opens it to the network', async () => {
+    const open = await startServeProcess({ args: ['--host', '0.0.0.0', '--allow-remote'] });
+    try {
+      expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      await expect.poll(() => open.stderr()).toContain('WARNING: listening on 0.0.0.0');
+    } finally {
+      await open.stop();
+    }
+  });
+});
