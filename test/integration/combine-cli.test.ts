@@ -11,7 +11,7 @@ import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js
 import { runCliProcess } from '../helpers/cli.js';
 import { randomValues, writeSafetensors } from '../helpers/safetensors.js';
 import { SD15, kohyaName, writeAttnProcLora, writeKohyaLora, type WrittenModule } from '../unit/ops/combine/fixtures.js';
-import { delta64, relativeMaxError, truncated64, weightedSum } from '../unit/ops/combine/helpers.js';
+import { delta64, relativeMaxError, singularValues64, truncated64, weightedSum } from '../unit/ops/combine/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ls-combine-cli-'));
 const A = writeKohyaLora(dir, 'style.safetensors', [
@@ -94,6 +94,26 @@ describe('lora-studio combine', () => {
     const q = json.modules.find((m) => m.name === peftName)!;
     expect(q.frobeniusRetained).toBeGreaterThan(0);
     expect(q.frobeniusRetained).toBeLessThan(1);
+  });
+
+  it('svd --dynamic sv_fro --param 0.9 --rank 4 chooses each rank from the spectrum of the sum (kohya rule, capped)', async () => {
+    const out = path.join(dir, 'dynamic.safetensors');
+    const res = await runCliProcess(['combine', '--lora', A.file, '--lora', `${B.file}:0.5`, '--method', 'svd', '--dynamic', 'sv_fro', '--param', '0.9', '--rank', '4', '--out', out, '--quiet', '--no-hash']);
+    expect(res.code).toBe(0);
+    const sum = weightedSum([{ x: dense(A.modules[0]!, 0.5), c: 1 }, { x: dense(B.modules[0]!, 1), c: 0.5 }], 64, 8);
+    const s = singularValues64(sum, 8, 8);
+    const total = s.reduce((a, v) => a + v * v, 0);
+    let k = 0;
+    for (let acc = 0; acc / total < 0.81; ) acc += s[k++]! ** 2;
+    expect(k).toBeLessThan(4); // the rule decides here, not the cap
+    const f = await SafetensorsFile.open(out);
+    try {
+      const q = await kohyaDelta(f, kohyaName(SD15.q));
+      expect(q.rank).toBe(Math.min(k, 4));
+      expect(relativeMaxError(q.values, truncated64(sum, 8, 8, Math.min(k, 4)))).toBeLessThan(1e-5);
+    } finally {
+      await f.close();
+    }
   });
 
   it('dare_linear with --density records its options, the seed defaulting to 0', async () => {
