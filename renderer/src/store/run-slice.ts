@@ -1,7 +1,7 @@
 import type { Problem } from '../../../shared/graph/index.js';
 import type { EngineEvent } from '../../../shared/ipc/index.js';
 import { reduceRunEvent } from '../run/reduce-run-event.js';
-import { IDLE_RUN, type RunState } from '../run/run-state.js';
+import { IDLE_RUN, type NodeRunStatus, type RunState } from '../run/run-state.js';
 import type { SliceCreator } from './slice.js';
 
 export interface RunSlice {
@@ -31,11 +31,18 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
     set({ run: { ...r, runId, phase: r.phase === 'starting' ? 'running' : r.phase } });
   },
   runRefused(problems, error) {
+    // The nodes the engine refused show it on the canvas, like a node that failed while running.
+    const nodes: Record<string, NodeRunStatus> = {};
+    for (const p of problems) {
+      if (p.severity !== 'error' || p.nodeId === undefined || nodes[p.nodeId]) continue;
+      nodes[p.nodeId] = { state: 'failed', message: p.message, code: p.code, ...(p.hint !== undefined ? { hint: p.hint } : {}) };
+    }
     set({
       run: {
         ...IDLE_RUN,
         phase: 'finished',
         status: 'failed',
+        nodes,
         problems: [...problems],
         reports: get().run.reports,
         error: error ?? { code: 'invalid-graph', message: `The graph has ${problems.filter((p) => p.severity === 'error').length} problem(s) to fix before it can run.` },

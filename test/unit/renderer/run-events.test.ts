@@ -94,5 +94,7 @@ describe('run state from engine events', () => {
     store.getState().runRefused([{ severity: 'error', code: 'missing-input', message: 'Apply LoRA has no input on “LoRA”.', nodeId: 'apply-lora-1' }]);
     expect(store.getState().run).toMatchObject({ phase: 'finished', status: 'failed' });
     expect(store.getState().run.problems).toHaveLength(1);
+    // The refused node shows the problem like a failure.
+    expect(store.getState().run.nodes['apply-lora-1']).toEqual({ state: 'failed', message: 'Apply LoRA has no input on “LoRA”.', code: 'missing-input' });
   });
 });

@@ -1,0 +1,103 @@
+import { useCallback, type DragEvent, type MouseEvent } from 'react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { CATEGORY_INFO, NODE_REGISTRY } from '../../../shared/nodes/index.js';
+import { addNodeOfType } from '../actions/add-node-of-type.js';
+import { EDGE_COMPONENTS, NODE_COMPONENTS } from '../nodes/node-types.js';
+import type { StudioFlowEdge, StudioFlowNode } from '../nodes/flow-types.js';
+import { useAppStore, useAppStoreApi } from '../store/store-context.js';
+import { ConnectionHint } from './ConnectionHint.js';
+import { EmptyState } from './EmptyState.js';
+import { HelperLines } from './HelperLines.js';
+import { NODE_DRAG_MIME } from './library-drag.js';
+import { QuickAdd } from './QuickAdd.js';
+import { useCanvasHandlers } from './use-canvas-handlers.js';
+import { useFlowElements } from './use-flow-elements.js';
+import { forgetCanvasPointer, usePointerTracker } from './pointer.js';
+import { useFitOnLoad } from './use-fit-on-load.js';
+
+const SNAP_GRID: [number, number] = [20, 20];
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
+
+function minimapColor(node: StudioFlowNode): string {
+  const def = NODE_REGISTRY.get(node.data.node.type);
+  return def ? CATEGORY_INFO[def.category].color : '#999';
+}
+
+/** The graph editor: React Flow bound to the store (every change a command), with its overlays. */
+export function Canvas() {
+  const store = useAppStoreApi();
+  const rf = useReactFlow<StudioFlowNode, StudioFlowEdge>();
+  const theme = useAppStore((s) => s.theme);
+  const snapToGrid = useAppStore((s) => s.snapToGrid);
+  const empty = useAppStore((s) => s.doc.nodes.length === 0);
+  const flow = useFlowElements();
+  const h = useCanvasHandlers(flow.measured, flow.setMeasured);
+  const trackPointer = usePointerTracker();
+  useFitOnLoad(FIT_VIEW_OPTIONS);
+
+  const onDoubleClick = useCallback(
+    (e: MouseEvent) => {
+      if (!(e.target instanceof Element) || !e.target.classList.contains('react-flow__pane')) return;
+      const screen = { x: e.clientX, y: e.clientY };
+      store.getState().openQuickAdd({ screen, flow: rf.screenToFlowPosition(screen) });
+    },
+    [store, rf],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(NODE_DRAG_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(NODE_DRAG_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addNodeOfType(store, type, { x: Math.round(p.x), y: Math.round(p.y) });
+    },
+    [store, rf],
+  );
+
+  return (
+    <div className="canvas-area" onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={trackPointer} onPointerLeave={forgetCanvasPointer}>
+      <ReactFlow<StudioFlowNode, StudioFlowEdge>
+        nodes={flow.nodes}
+        edges={flow.edges}
+        nodeTypes={NODE_COMPONENTS}
+        edgeTypes={EDGE_COMPONENTS}
+        onNodesChange={h.onNodesChange}
+        onEdgesChange={h.onEdgesChange}
+        onConnect={h.onConnect}
+        onConnectEnd={h.onConnectEnd}
+        isValidConnection={h.isValidConnection}
+        onNodeDragStart={h.onNodeDragStart}
+        onNodeDragStop={h.onNodeDragStop}
+        colorMode={theme}
+        snapToGrid={snapToGrid}
+        snapGrid={SNAP_GRID}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta']}
+        zoomOnDoubleClick={false}
+        minZoom={0.1}
+        maxZoom={2.5}
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        connectionRadius={28}
+        elevateNodesOnSelect
+        aria-label="Graph canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid)" />
+        <MiniMap<StudioFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap of the graph" />
+        <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} aria-label="Zoom controls" />
+        <HelperLines vertical={h.guides.vertical} horizontal={h.guides.horizontal} />
+      </ReactFlow>
+      {empty && <EmptyState />}
+      <ConnectionHint />
+      <QuickAdd />
+    </div>
+  );
+}
