@@ -47,8 +47,9 @@ Modules present in only some inputs are combined from those that have them.
 
 - **concat** (default, exact): \`down* = vstack(wᵢ·sᵢ·downᵢ)\`, \`up* = hstack(upᵢ)\`, alpha* = r* = Σrᵢ. Applying
   the result equals applying each input with its weight. (kohya's \`--concat\` rescales by r₀/Σr; we do not.)
-- **svd**: the best rank-k approximation of \`Σ wᵢ·τᵢ\`, from a thin QR of the stacked factors and an SVD
-  of the small core; the dense matrix is never formed. Optional clamp quantile as kohya's svd_merge_lora.
+- **svd**: the best rank-k approximation of \`Σ wᵢ·τᵢ\`, from the fp64 Gram matrices of the stacked factors
+  (pivoted Cholesky, then a small r × r eigenproblem: equivalent to thin QR + SVD of the core); the dense
+  matrix is never formed. Optional clamp quantile as kohya's svd_merge_lora.
 - **task_arithmetic, ties, dare_linear, dare_ties, magnitude_prune**: on dense per-module deltas τᵢ with
   PEFT's \`add_weighted_adapter\` / \`utils/merge_utils.py\` semantics. TIES: trim each τᵢ to its top
   density fraction by magnitude, elect each entry's sign from the trimmed τᵢ (by total mass or by

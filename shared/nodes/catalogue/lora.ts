@@ -137,8 +137,8 @@ export const resizeRank = defineNode({
   category: 'LoRA',
   description: 'Reduce a LoRA’s rank by SVD, to a fixed rank or dynamically (kohya resize_lora).',
   keywords: ['resize', 'compress', 'svd', 'rank', 'prune', 'sv_ratio', 'sv_fro', 'sv_cumulative'],
-  docs: `Per module, the SVD of \`ΔW = s · up · down\` is computed from the factors (thin QR of each, SVD of the
-small r × r core; the dense matrix is never formed) and truncated to the new rank k:
+  docs: `Per module, the SVD of \`ΔW = s · up · down\` is computed from the factors (fp64 Gram matrices of each,
+pivoted Cholesky and a small r × r eigenproblem; the dense matrix is never formed) and truncated to the new rank k:
 \`up' = U_k·√Σ_k\`, \`down' = √Σ_k·V_kᵀ\`, \`alpha' = (alpha / r) · k\` so the scale is preserved, as kohya's
 \`resize_lora.py\`. Modules whose rank is already ≤ k are kept unchanged.
 
