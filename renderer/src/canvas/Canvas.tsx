@@ -16,6 +16,7 @@ import { forgetCanvasPointer, usePointerTracker } from './pointer.js';
 import { useFitOnLoad } from './use-fit-on-load.js';
 
 const SNAP_GRID: [number, number] = [20, 20];
+const MINIMAP_SIZE = { width: 160, height: 110 };
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
 
 function minimapColor(node: StudioFlowNode): string {
@@ -91,7 +92,7 @@ export function Canvas() {
         aria-label="Graph canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid)" />
-        <MiniMap<StudioFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap of the graph" />
+        <MiniMap<StudioFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap of the graph" style={MINIMAP_SIZE} />
         <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} aria-label="Zoom controls" />
         <HelperLines vertical={h.guides.vertical} horizontal={h.guides.horizontal} />
       </ReactFlow>

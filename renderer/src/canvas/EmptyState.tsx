@@ -37,7 +37,6 @@ export function EmptyState() {
           {examples?.map((ex) => (
             <button key={ex.id} type="button" className="btn example" title={ex.description} onClick={() => void actions.file.openExample(ex)}>
               {ex.title}
-              {ex.description && <span className="muted">{ex.description}</span>}
             </button>
           ))}
           <button type="button" className="btn open-file" onClick={() => void actions.file.open()}>

@@ -9,6 +9,7 @@ import { PlatformApiError } from '../../../shared/ipc/errors.js';
 import type { ExampleGraph, Recovery } from '../../../shared/ipc/files.js';
 import type { AppInfo } from '../../../shared/ipc/system.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
+import { commitPendingEdits } from '../app/commit-pending-edits.js';
 import { parentPath } from '../graph/paths.js';
 import type { AppStore } from '../store/app-store.js';
 import { documentName, selectIsDirty } from '../store/selectors.js';
@@ -53,6 +54,7 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
 
   const actions: FileActions = {
     async confirmDiscard() {
+      commitPendingEdits();
       const s = store.getState();
       if (!selectIsDirty(s)) return true;
       const choice = await s.confirm({
@@ -105,6 +107,7 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
       }
     },
     async save() {
+      commitPendingEdits();
       const path = store.getState().filePath;
       if (path === null) return actions.saveAs();
       try {
@@ -115,6 +118,7 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
       }
     },
     async saveAs() {
+      commitPendingEdits();
       const s = store.getState();
       const suggestedName = `${documentName(s).replace(/[\\/:*?"<>|]+/g, '-')}.json`;
       try {

@@ -1,5 +1,5 @@
 import { formatNumber } from '../format/format.js';
-import { linearScale, niceTicks, seriesColor } from './scales.js';
+import { linearScale, seriesColor, ticksCovering } from './scales.js';
 
 export interface BarSeries {
   readonly label: string;
@@ -17,8 +17,8 @@ export function GroupedBarPlot({ title, categories, series, yLabel }: { readonly
   const groupWidth = Math.max(14, 6 + series.length * 9);
   const W = Math.max(360, M.left + M.right + categories.length * groupWidth);
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
-  const ticks = niceTicks(0, max > 0 ? max : 1, 5);
-  const top = Math.max(max, ticks[ticks.length - 1] ?? 1);
+  const ticks = ticksCovering(max, 5);
+  const top = ticks[ticks.length - 1] ?? 1;
   const y = linearScale([0, top], [H - M.bottom, M.top]);
   const bar = Math.max(3, (groupWidth - 6) / Math.max(1, series.length));
   const summary = series
@@ -32,7 +32,7 @@ export function GroupedBarPlot({ title, categories, series, yLabel }: { readonly
     .join('; ');
   return (
     <figure className="plot">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${summary}`} style={{ minWidth: Math.min(W, 900) }}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${title}. ${summary}`}>
         <g className="grid">
           {ticks.map((t) => (
             <line key={t} x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} />

@@ -21,7 +21,7 @@ export function SpectrumPlot({ title, series }: { readonly title: string; readon
   const summary = series.map((s) => `${s.label}: ${s.values.length} values from ${formatNumber(s.values[0])} to ${formatNumber(s.values[s.values.length - 1])}`).join('; ');
   return (
     <figure className="plot">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${summary}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${title}. ${summary}`}>
         <g className="grid">
           {ticks.map((t) => (
             <line key={t} x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} />

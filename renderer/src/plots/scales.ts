@@ -29,6 +29,18 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
+/** Round ticks from 0 that reach at least `max` (the last tick is the axis top). */
+export function ticksCovering(max: number, count = 5): number[] {
+  const top = max > 0 && Number.isFinite(max) ? max : 1;
+  const ticks = niceTicks(0, top, count);
+  const last = ticks[ticks.length - 1] ?? 0;
+  if (last < top) {
+    const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : top;
+    ticks.push(Number((last + step).toPrecision(12)));
+  }
+  return ticks;
+}
+
 /** Powers of ten covering a positive domain; the domain is widened to whole decades. */
 export function decadeDomain(values: readonly number[]): { domain: [number, number]; ticks: number[] } {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));

@@ -1,5 +1,6 @@
 import type { PlatformApi } from '../../../shared/ipc/api.js';
 import { PlatformApiError } from '../../../shared/ipc/errors.js';
+import { commitPendingEdits } from '../app/commit-pending-edits.js';
 import type { AppStore } from '../store/app-store.js';
 
 export interface RunActions {
@@ -13,6 +14,7 @@ export function createRunActions(api: PlatformApi, store: AppStore): RunActions 
     async run() {
       const s = store.getState();
       if (s.run.phase === 'starting' || s.run.phase === 'running' || s.run.phase === 'stopping') return;
+      commitPendingEdits();
       s.endGesture();
       s.runRequested();
       s.setBottomTab('run');

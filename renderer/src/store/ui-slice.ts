@@ -33,6 +33,8 @@ export interface UiSlice {
   readonly quickAdd: QuickAddRequest | null;
   readonly dialog: Dialog;
   readonly bottomTab: BottomTab;
+  /** Height of the bottom panel in pixels (dragged by its splitter). */
+  readonly bottomHeight: number;
   readonly snapToGrid: boolean;
   /** Browser mode's event socket; `epoch` counts reconnections (the run state is resynchronised after each). */
   readonly connection: { readonly state: ConnectionState; readonly epoch: number };
@@ -47,6 +49,7 @@ export interface UiSlice {
   closeQuickAdd(): void;
   setDialog(dialog: Dialog): void;
   setBottomTab(tab: BottomTab): void;
+  setBottomHeight(px: number): void;
   setSnapToGrid(on: boolean): void;
   setConnectionState(state: ConnectionState): void;
   setRecoveryNotice(notice: RecoveryNotice | null): void;
@@ -63,6 +66,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   quickAdd: null,
   dialog: { kind: 'none' },
   bottomTab: 'run',
+  bottomHeight: 240,
   snapToGrid: false,
   connection: { state: 'open', epoch: 0 },
   recoveryNotice: null,
@@ -77,7 +81,12 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   openQuickAdd: (quickAdd) => set({ quickAdd }),
   closeQuickAdd: () => set({ quickAdd: null }),
   setDialog: (dialog) => set({ dialog }),
-  setBottomTab: (bottomTab) => set({ bottomTab }),
+  setBottomTab: (bottomTab) => {
+    // Reports need room for their plots: the panel grows when they are shown.
+    const minimum = bottomTab === 'reports' ? Math.round(window.innerHeight * 0.5) : 0;
+    set({ bottomTab, bottomHeight: Math.max(get().bottomHeight, minimum) });
+  },
+  setBottomHeight: (px) => set({ bottomHeight: Math.round(Math.min(Math.max(px, 90), window.innerHeight * 0.8)) }),
   setSnapToGrid: (snapToGrid) => set({ snapToGrid }),
   setConnectionState: (state) => {
     const c = get().connection;

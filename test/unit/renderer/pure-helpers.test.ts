@@ -5,7 +5,7 @@ import { baseName, formatBytes, formatDuration, formatNumber, formatPercent } fr
 import { isAbsolutePath, joinPath, parentPath, resolveAgainst } from '../../../renderer/src/graph/paths.js';
 import { markdownBlocks } from '../../../renderer/src/panels/Markdown.js';
 import { compareCells } from '../../../renderer/src/plots/SortableTable.js';
-import { decadeDomain, linearScale, logScale, niceTicks } from '../../../renderer/src/plots/scales.js';
+import { decadeDomain, linearScale, logScale, niceTicks, ticksCovering } from '../../../renderer/src/plots/scales.js';
 import { displayCombo, matchesCombo } from '../../../renderer/src/shortcuts/key-combo.js';
 import { SHORTCUTS } from '../../../renderer/src/shortcuts/shortcut-table.js';
 import { nodeIndex } from '../../../renderer/src/store/selectors.js';
@@ -83,6 +83,9 @@ describe('plot scales', () => {
   it('nice ticks are round and cover the range; decades widen to whole powers of ten', () => {
     expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(0, 37, 4)).toEqual([0, 10, 20, 30]);
+    expect(ticksCovering(37, 4)).toEqual([0, 10, 20, 30, 40]);
+    expect(ticksCovering(2, 4)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(ticksCovering(0)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(decadeDomain([0.03, 7, 0, -1])).toEqual({ domain: [0.01, 10], ticks: [0.01, 0.1, 1, 10] });
     expect(decadeDomain([]).domain).toEqual([0.1, 1]);
     expect(decadeDomain([1e-20, 1]).domain[0]).toBe(1e-12);

@@ -4,6 +4,7 @@ import { LogPanel } from './LogPanel.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ReportsPanel } from './ReportsPanel.js';
 import { RunPanel } from './RunPanel.js';
+import { Splitter } from './Splitter.js';
 
 const TABS: readonly { id: BottomTab; label: string }[] = [
   { id: 'run', label: 'Run' },
@@ -14,12 +15,14 @@ const TABS: readonly { id: BottomTab; label: string }[] = [
 
 export function BottomPanel() {
   const tab = useAppStore((s) => s.bottomTab);
+  const height = useAppStore((s) => s.bottomHeight);
   const setTab = useAppStore((s) => s.setBottomTab);
   const problemCount = useAppStore((s) => s.problems.filter((p) => p.severity === 'error').length + (s.run.runId === null ? s.run.problems.filter((p) => p.severity === 'error').length : 0));
   const reportCount = useAppStore((s) => Object.keys(s.run.reports).length);
   const counts: Partial<Record<BottomTab, number>> = { problems: problemCount, reports: reportCount };
   return (
-    <section className="bottom-panel" aria-label="Run, problems, log and reports">
+    <section className="bottom-panel" aria-label="Run, problems, log and reports" style={{ height }}>
+      <Splitter />
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`tabpanel-${t.id}`} onClick={() => setTab(t.id)}>

@@ -19,6 +19,25 @@ function Kv({ items }: { readonly items: readonly [string, string | number | und
   );
 }
 
+/** Long values (recipes, configs) fold away; JSON is shown indented. */
+function MetadataValue({ value }: { readonly value: string }) {
+  if (value.length <= 160) return <>{value}</>;
+  let shown = value;
+  try {
+    shown = JSON.stringify(JSON.parse(value), null, 2);
+  } catch {
+    // Not JSON: shown as stored.
+  }
+  return (
+    <details>
+      <summary>{value.slice(0, 120)}…</summary>
+      <pre className="mono" style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+        {shown}
+      </pre>
+    </details>
+  );
+}
+
 function MetadataTable({ metadata }: { readonly metadata: Readonly<Record<string, string>> }) {
   const [filter, setFilter] = useState('');
   const entries = Object.entries(metadata).filter(([k, v]) => filter === '' || k.toLowerCase().includes(filter.toLowerCase()) || v.toLowerCase().includes(filter.toLowerCase()));
@@ -34,7 +53,7 @@ function MetadataTable({ metadata }: { readonly metadata: Readonly<Record<string
               <tr key={k}>
                 <td className="mono">{k}</td>
                 <td className="mono" style={{ overflowWrap: 'anywhere' }}>
-                  {v.length > 300 ? `${v.slice(0, 300)}…` : v}
+                  <MetadataValue value={v} />
                 </td>
               </tr>
             ))}
