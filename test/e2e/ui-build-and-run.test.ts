@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     expect(await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }).inputValue()).toBe('0.9');
     await openRunTab(page, 'Problems');
     // Validation follows the edits a moment later (it waits for editing to pause).
-    await expect.poll(() => page.getByRole('tabpanel').textContent()).toBe('No problems: the graph is ready to run.');
+    await expect.poll(() => page.getByRole('tabpanel').textContent(), { timeout: 10_000 }).toBe('No problems: the graph is ready to run.');
     await openRunTab(page, 'Run');
   });
 
@@ -117,16 +117,16 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     const x = async (id: string) => (await flowPosition(page, id)).x;
     expect(await x(ids.apply as string)).toBe(await x(ids.save as string));
     await page.getByRole('button', { name: 'Auto layout' }).click();
-    await expect.poll(async () => (await x(ids.save as string)) > (await x(ids.apply as string))).toBe(true);
+    await expect.poll(async () => (await x(ids.save as string)) > (await x(ids.apply as string)), { timeout: 10_000 }).toBe(true);
     const columns = await Promise.all([ids.loraA, ids.combine, ids.apply, ids.save].map((id) => x(id as string)));
     expect([...columns].sort((a, b) => a - b)).toEqual(columns);
     expect(await x(ids.model as string)).toBe(await x(ids.loraB as string));
     await page.waitForTimeout(400); // the fit-view animation
     await screenshot(page, 'built-graph');
     await page.keyboard.press('Control+z');
-    await expect.poll(async () => (await x(ids.save as string)) === (await x(ids.apply as string))).toBe(true);
+    await expect.poll(async () => (await x(ids.save as string)) === (await x(ids.apply as string)), { timeout: 10_000 }).toBe(true);
     await page.keyboard.press('Control+Shift+z');
-    await expect.poll(async () => (await x(ids.save as string)) > (await x(ids.apply as string))).toBe(true);
+    await expect.poll(async () => (await x(ids.save as string)) > (await x(ids.apply as string)), { timeout: 10_000 }).toBe(true);
   });
 
   it('the inspector shows every param with its docs, and for a LoRA its file and how it maps onto the model', async () => {
@@ -144,8 +144,20 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     expect(await inspector.getByRole('region', { name: 'Documentation' }).textContent()).toContain('Each input i has a weight');
   });
 
-  it('runs: every node reports done, the output file exists, and it can be inspected from the run panel', async () => {
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
+  it('a connection’s weight is edited from its edge label, in the inspector', async () => {
+    await page.getByRole('button', { name: 'Connection Weight 0.5: select to edit' }).click();
+    const params = page.getByRole('complementary', { name: 'Inspector' }).getByRole('region', { name: 'Connection parameters' });
+    const weight = params.getByRole('spinbutton', { name: 'Weight' });
+    expect(await weight.inputValue()).toBe('0.5');
+    await setField(weight, '0.6');
+    expect(await nodeById(page, ids.combine as string).getByRole('spinbutton', { name: 'Weight of input 2' }).inputValue()).toBe('0.6');
+    await page.getByRole('button', { name: 'Connection Weight 0.6: select to edit' }).waitFor();
+  });
+
+  it('runs with Ctrl+Enter (a value still being typed is used): every node done, the output exists and can be inspected', async () => {
+    // Typed but not committed: the run must see it.
+    await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }).fill('0.85');
+    await page.keyboard.press('Control+Enter');
     await expect.poll(() => runStatus(page), { timeout: 120_000 }).toMatch(/^Finished in/);
     const saveStatus = await nodeById(page, ids.save as string).getByRole('status').textContent();
     expect(saveStatus).toMatch(/^Done in/);
@@ -160,6 +172,9 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     const dialog = page.getByRole('dialog', { name: 'Inspect ui-merged.safetensors' });
     await dialog.getByText('sd1').first().waitFor({ timeout: 30_000 });
     expect(await dialog.textContent()).toMatch(/KindModel/);
+    // The recipe in the written file's metadata holds what the run used: the strength still being typed.
+    const metadata = await dialog.getByRole('table', { name: 'Metadata' }).textContent();
+    expect(metadata).toMatch(/"strength": 0\.85/);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
@@ -185,11 +200,11 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     await dialog.getByRole('textbox', { name: 'File name' }).fill('stack');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     const file = path.join(work, 'stack.json');
-    await expect.poll(() => existsSync(file)).toBe(true);
+    await expect.poll(() => existsSync(file), { timeout: 15_000 }).toBe(true);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { nodes: unknown[]; edges: { params?: { weight?: number } }[] };
     expect(saved.nodes).toHaveLength(6);
-    expect(saved.edges.map((e) => e.params?.weight)).toEqual([0.8, 0.5, undefined, undefined, undefined]);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('stack.json');
+    expect(saved.edges.map((e) => e.params?.weight)).toEqual([0.8, 0.6, undefined, undefined, undefined]);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('stack.json');
 
     await page.getByRole('button', { name: 'New', exact: true }).click();
     await page.getByRole('region', { name: 'Build an adapter graph' }).waitFor();
