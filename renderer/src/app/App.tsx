@@ -34,7 +34,7 @@ function Workbench() {
   const actions = useMemo<AppActions>(() => ({ file: createFileActions(api, info, store), run: createRunActions(api, store), canvas }), [api, info, store, canvas]);
   const epoch = useAppStore((s) => s.connection.epoch);
   useTheme(store);
-  useValidation(store);
+  useValidation(api, store);
   useEngineEvents(api, store, epoch);
   useAutosave(api, store);
   useDocumentState(api, info, store);

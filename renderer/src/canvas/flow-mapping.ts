@@ -84,6 +84,7 @@ interface EdgeEntry {
 
 export function createEdgeMapper(registry: NodeRegistry) {
   let cache = new Map<string, EdgeEntry>();
+  let last: StudioFlowEdge[] = [];
   return (doc: GraphDocument, selected: ReadonlySet<string>, index: ReadonlyMap<string, GraphNode>): StudioFlowEdge[] => {
     const next = new Map<string, EdgeEntry>();
     const out = doc.edges.map((edge) => {
@@ -117,6 +118,8 @@ export function createEdgeMapper(registry: NodeRegistry) {
       return flow;
     });
     cache = next;
-    return out;
+    // The same array when no edge changed (a node drag): React Flow then rebuilds none of its edge lookups.
+    if (out.length !== last.length || out.some((e, i) => e !== last[i])) last = out;
+    return last;
   };
 }

@@ -67,7 +67,8 @@ export function useCanvasHandlers(measured: () => ReadonlyMap<string, Size>, set
         const others = s.doc.nodes.filter((n) => n.id !== id).map((n) => ({ ...n.position, ...(sizes.get(n.id) ?? DEFAULT_SIZE) }));
         const snapped = snapToNeighbours({ ...p, ...size }, others, SNAP_PIXELS / zoom);
         positions[id] = { x: Math.round(snapped.x), y: Math.round(snapped.y) };
-        setGuides({ vertical: snapped.vertical, horizontal: snapped.horizontal });
+        // Only when the guides change: a state update per drag frame would re-render the whole canvas.
+        setGuides((g) => (g.vertical === snapped.vertical && g.horizontal === snapped.horizontal ? g : { vertical: snapped.vertical, horizontal: snapped.horizontal }));
       }
       s.dispatch(moveNodes(positions));
     },
@@ -133,7 +134,7 @@ export function useCanvasHandlers(measured: () => ReadonlyMap<string, Size>, set
   );
   const onNodeDragStop = useCallback(() => {
     store.getState().endGesture();
-    setGuides({ vertical: null, horizontal: null });
+    setGuides((g) => (g.vertical === null && g.horizontal === null ? g : { vertical: null, horizontal: null }));
   }, [store]);
 
   return useMemo(

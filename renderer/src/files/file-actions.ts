@@ -39,6 +39,7 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
     const { document, upgraded } = upgradeNodes(doc, NODE_REGISTRY);
     const s = store.getState();
     s.replaceDocument(document);
+    s.resetRun();
     s.clearSelection();
     s.markOpened(path, options);
     s.requestFit();

@@ -96,6 +96,7 @@ export function Toolbar() {
   const setSnap = useAppStore((s) => s.setSnapToGrid);
   const setDialog = useAppStore((s) => s.setDialog);
   const phase = useAppStore((s) => s.run.phase);
+  const empty = useAppStore((s) => s.doc.nodes.length === 0);
   const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
   return (
     <header className="toolbar" aria-label="Toolbar">
@@ -140,7 +141,7 @@ export function Toolbar() {
         Grid
       </button>
       <span className="grow" />
-      <button type="button" className="btn primary" onClick={() => void actions.run.run()} disabled={busy} aria-label="Run" title="Run the graph (Ctrl+Enter)">
+      <button type="button" className="btn primary" onClick={() => void actions.run.run()} disabled={busy || empty} aria-label="Run" title={empty ? 'Add nodes to run first' : 'Run the graph (Ctrl+Enter)'}>
         ▶ Run
       </button>
       <button type="button" className="btn danger" onClick={() => void actions.run.stop()} disabled={!busy || phase === 'stopping'} aria-label="Stop" title="Stop the run (Ctrl+.)">

@@ -14,6 +14,10 @@ export function createRunActions(api: PlatformApi, store: AppStore): RunActions 
     async run() {
       const s = store.getState();
       if (s.run.phase === 'starting' || s.run.phase === 'running' || s.run.phase === 'stopping') return;
+      if (s.doc.nodes.length === 0) {
+        s.toast('info', 'Nothing to run yet: add nodes from the library, ending with Save Model, Save LoRA or Inspect.');
+        return;
+      }
       commitPendingEdits();
       s.endGesture();
       s.runRequested();

@@ -14,6 +14,8 @@ export interface RunSlice {
   /** runGraph refused to start: validation problems, or an error. */
   runRefused(problems: readonly Problem[], error?: { code: string; message: string; hint?: string }): void;
   stopRequested(): void;
+  /** Another document was loaded: the last run's statuses, problems and reports were about the old one. */
+  resetRun(): void;
 }
 
 export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
@@ -48,6 +50,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get) => ({
         error: error ?? { code: 'invalid-graph', message: `The graph has ${problems.filter((p) => p.severity === 'error').length} problem(s) to fix before it can run.` },
       },
     });
+  },
+  resetRun() {
+    const r = get().run;
+    if (r.phase === 'starting' || r.phase === 'running' || r.phase === 'stopping') return;
+    set({ run: IDLE_RUN });
   },
   stopRequested() {
     const r = get().run;

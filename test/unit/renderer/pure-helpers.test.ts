@@ -151,7 +151,11 @@ describe('document -> React Flow elements', () => {
   it('an edge keeps its flow object until it (or a title at its ends) changes', () => {
     const store = storeWith();
     const map = createEdgeMapper(NODE_REGISTRY);
-    const a = map(store.getState().doc, new Set(), nodeIndex(store.getState().doc.nodes));
+    const none = new Set<string>();
+    const a = map(store.getState().doc, none, nodeIndex(store.getState().doc.nodes));
+    // A node moved: no edge changed, so the very same array.
+    store.getState().dispatch(moveNodes({ 'load-lora-1': { x: 9, y: 9 } }));
+    expect(map(store.getState().doc, none, nodeIndex(store.getState().doc.nodes))).toBe(a);
     store.getState().dispatch(setEdgeParam('e2', 'weight', 0.25));
     const b = map(store.getState().doc, new Set(), nodeIndex(store.getState().doc.nodes));
     expect(b[0]).toBe(a[0]);

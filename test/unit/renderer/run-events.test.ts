@@ -94,7 +94,13 @@ describe('run state from engine events', () => {
     store.getState().runRefused([{ severity: 'error', code: 'missing-input', message: 'Apply LoRA has no input on “LoRA”.', nodeId: 'apply-lora-1' }]);
     expect(store.getState().run).toMatchObject({ phase: 'finished', status: 'failed' });
     expect(store.getState().run.problems).toHaveLength(1);
-    // The refused node shows the problem like a failure.
+    // The refused node shows the problem like a failure; loading another document clears a finished run,
+    // not one in progress.
     expect(store.getState().run.nodes['apply-lora-1']).toEqual({ state: 'failed', message: 'Apply LoRA has no input on “LoRA”.', code: 'missing-input' });
+    store.getState().resetRun();
+    expect(store.getState().run).toEqual(IDLE_RUN);
+    store.getState().applyEngineEvent(started);
+    store.getState().resetRun();
+    expect(store.getState().run.runId).toBe('r1');
   });
 });
