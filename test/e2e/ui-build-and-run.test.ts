@@ -45,6 +45,9 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     await card.waitFor();
     expect(await card.textContent()).toMatch(/Drag Load Model and Load LoRA from the node library/);
     await card.getByRole('button', { name: /Bake a LoRA stack/ }).waitFor();
+    // Nothing to run yet.
+    expect(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
+    await page.getByLabel('Compute backend').waitFor();
     await screenshot(page, 'empty-state');
   });
 
@@ -181,6 +184,8 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
   it('a failing node shows its error on the canvas and in the run panel, whose link selects it', async () => {
     const lora = nodeById(page, ids.loraB as string);
     await setField(lora.getByRole('textbox', { name: 'LoRA file' }), path.join(work, 'missing.safetensors'));
+    // The engine's checks run as the user edits: the missing file is flagged before Run is pressed.
+    await expect.poll(async () => (await lora.locator('.problem-badge').getAttribute('aria-label').catch(() => null)) ?? '', { timeout: 15_000 }).toMatch(/missing\.safetensors/);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(async () => (await lora.getByRole('status').textContent()) ?? '', { timeout: 60_000 }).toMatch(/^Error: .*missing\.safetensors/);
     await openRunTab(page, 'Run');
@@ -205,6 +210,10 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     expect(saved.nodes).toHaveLength(6);
     expect(saved.edges.map((e) => e.params?.weight)).toEqual([0.8, 0.6, undefined, undefined, undefined]);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe('stack.json');
+    expect(await page.title()).toBe('stack · LoRA Studio');
+    await page.getByRole('button', { name: 'Recent' }).click();
+    await page.getByRole('menu', { name: 'Recent' }).getByRole('menuitem', { name: /^stack\.json/ }).waitFor();
+    await page.keyboard.press('Escape');
 
     await page.getByRole('button', { name: 'New', exact: true }).click();
     await page.getByRole('region', { name: 'Build an adapter graph' }).waitFor();

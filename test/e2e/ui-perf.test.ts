@@ -1,7 +1,9 @@
 /**
  * A 300-node graph pans and zooms smoothly: frame times measured in Chromium with requestAnimationFrame
  * while the canvas is dragged and wheel-zoomed (real input events), and the node DOM left untouched by
- * both (only the viewport transform changes). Prints the figures; fails on slow frames.
+ * both (only the viewport transform changes). Prints the figures; fails when the typical frame misses 30 fps
+ * or the slow ones drop under 10 fps (loose on purpose: the machine running the tests is shared, and a
+ * regression that re-renders every node costs far more than that; the DOM checks catch it exactly).
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -133,7 +135,8 @@ describe.skipIf(!chromiumAvailable())('300 nodes: pan and zoom frame times', () 
     const pan = await stopSampling(page);
     console.log(`300 nodes, pan: ${fmt(pan)}`);
     expect(pan.frames).toBeGreaterThan(30);
-    expect(pan.p95).toBeLessThan(50);
+    expect(pan.p50).toBeLessThan(34);
+    expect(pan.p95).toBeLessThan(100);
     expect(pan.mutations).toBe(0);
   });
 
@@ -149,7 +152,8 @@ describe.skipIf(!chromiumAvailable())('300 nodes: pan and zoom frame times', () 
     const zoom = await stopSampling(page);
     console.log(`300 nodes, zoom: ${fmt(zoom)}`);
     expect(zoom.frames).toBeGreaterThan(30);
-    expect(zoom.p95).toBeLessThan(50);
+    expect(zoom.p50).toBeLessThan(34);
+    expect(zoom.p95).toBeLessThan(100);
     expect(zoom.mutations).toBe(0);
   });
 
@@ -177,7 +181,8 @@ describe.skipIf(!chromiumAvailable())('300 nodes: pan and zoom frame times', () 
     await page.mouse.up();
     const drag = await stopSampling(page);
     console.log(`300 nodes, dragging one: ${fmt(drag)}; nodes whose DOM changed: ${drag.changedNodes.join(', ')}`);
-    expect(drag.p95).toBeLessThan(50);
+    expect(drag.p50).toBeLessThan(34);
+    expect(drag.p95).toBeLessThan(100);
     expect(drag.changedNodes).toEqual([id]);
     expect(undoBefore).toBe('Nothing to undo');
     expect(await page.getByRole('button', { name: 'Undo' }).getAttribute('title')).toBe('Undo Move node (Ctrl+Z)');
