@@ -122,6 +122,27 @@ describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
     await nodeById(page, 'scale-lora-1').getByRole('spinbutton', { name: 'Strength' }).waitFor();
   });
 
+  it('a Note is resized with its handles (kept in the document, one undo step)', async () => {
+    await page.getByRole('button', { name: 'Add Note', exact: true }).click();
+    const note = page.locator('.react-flow__node.selected');
+    await note.locator('.studio-node.note').waitFor();
+    await note.getByRole('textbox', { name: 'Text' }).fill('Remember: style first, then the character.');
+    await note.getByRole('textbox', { name: 'Text' }).blur();
+    await note.locator('.node-title').click();
+    const before = await note.boundingBox();
+    const handle = note.locator('.react-flow__resize-control.handle.bottom.right');
+    await handle.hover();
+    await page.mouse.down();
+    const box = await handle.boundingBox();
+    await page.mouse.move((box?.x ?? 0) + 120, (box?.y ?? 0) + 80, { steps: 8 });
+    await page.mouse.up();
+    const after = await note.boundingBox();
+    expect(Math.round((after?.width ?? 0) - (before?.width ?? 0))).toBeGreaterThan(60);
+    expect(await page.getByRole('button', { name: 'Undo' }).getAttribute('title')).toBe('Undo Resize note (Ctrl+Z)');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => Math.round((await note.boundingBox())?.width ?? 0), { timeout: 10_000 }).toBe(Math.round(before?.width ?? 0));
+  });
+
   it('? shows every shortcut; Escape closes it', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 400, y: 420 } });
     await page.keyboard.press('?');

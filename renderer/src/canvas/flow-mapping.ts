@@ -27,6 +27,8 @@ export function toFlowNode(node: GraphNode, selected: boolean, measured: Size | 
     data: { node },
     selected,
     ariaLabel: `${nodeTitle(node, registry)} (${node.id})`,
+    // A node the user resized (Note) has a fixed size; the others size to their content.
+    ...(node.size && !node.collapsed ? { width: node.size.width, height: node.size.height } : {}),
     ...(measured ? { measured: { width: measured.width, height: measured.height } } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { canConnect, type Position } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
 import { tryConnect } from '../actions/try-connect.js';
 import { moveNodes } from '../commands/move-nodes.js';
+import { resizeNode } from '../commands/resize-node.js';
 import { snapToNeighbours } from '../graph/alignment.js';
 import type { StudioFlowEdge, StudioFlowNode } from '../nodes/flow-types.js';
 import { useAppStoreApi } from '../store/store-context.js';
@@ -44,17 +45,24 @@ export function useCanvasHandlers(measured: () => ReadonlyMap<string, Size>, set
     (changes: NodeChange<StudioFlowNode>[]) => {
       const positions: Record<string, Position> = {};
       const sizes: { id: string; size: Size }[] = [];
+      const resized: { id: string; size: Size }[] = [];
       const selects: { id: string; selected: boolean }[] = [];
       let moving: string[] = [];
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
           positions[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
           if (c.dragging) moving.push(c.id);
-        } else if (c.type === 'dimensions' && c.dimensions) sizes.push({ id: c.id, size: { width: c.dimensions.width, height: c.dimensions.height } });
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          const size = { width: Math.round(c.dimensions.width), height: Math.round(c.dimensions.height) };
+          // setAttributes: the user resized the node (Note's resize handles), which the document keeps.
+          if (c.setAttributes) resized.push({ id: c.id, size });
+          else sizes.push({ id: c.id, size: { width: c.dimensions.width, height: c.dimensions.height } });
+        }
         else if (c.type === 'select') selects.push({ id: c.id, selected: c.selected });
       }
       if (sizes.length > 0) setMeasured(sizes);
       applySelection('nodes', selects);
+      for (const r of resized) store.getState().dispatch(resizeNode(r.id, r.size));
       if (Object.keys(positions).length === 0) return;
       const s = store.getState();
       moving = moving.filter((id) => positions[id]);

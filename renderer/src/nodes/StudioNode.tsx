@@ -7,6 +7,7 @@ import { noProblems } from '../store/validation-slice.js';
 import { EdgeInputs } from './EdgeInputs.js';
 import type { StudioFlowNode } from './flow-types.js';
 import { InlineParams } from './InlineParams.js';
+import { NoteResizer } from './NoteResizer.js';
 import { NodeHeader } from './NodeHeader.js';
 import { NodeStatusLine } from './NodeStatusLine.js';
 import { PortHandle } from './PortHandle.js';
@@ -15,7 +16,7 @@ import { PortHandle } from './PortHandle.js';
  * Every node type is drawn by this one component, generated from its definition: header in the category
  * colour, typed ports, inline params, run status. It subscribes only to this node's run status and problems.
  */
-export const StudioNode = memo(function StudioNode({ id, data }: NodeProps<StudioFlowNode>) {
+export const StudioNode = memo(function StudioNode({ id, data, selected }: NodeProps<StudioFlowNode>) {
   const node = data.node;
   const def = NODE_REGISTRY.get(node.type);
   const status = useAppStore((s) => s.run.nodes[id]);
@@ -28,6 +29,7 @@ export const StudioNode = memo(function StudioNode({ id, data }: NodeProps<Studi
   const isNote = def.inputs.length === 0 && def.outputs.length === 0;
   return (
     <div className={`studio-node status-${status?.state ?? 'idle'} ${collapsed ? 'collapsed' : ''} ${isNote ? 'note' : ''}`} style={style}>
+      {isNote && !collapsed && <NoteResizer nodeId={id} visible={selected} />}
       <NodeHeader nodeId={id} title={title} description={def.description} collapsed={collapsed} problems={problems} />
       {collapsed ? (
         <div className="collapsed-ports">
