@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { PlatformApi } from '../../../shared/ipc/api.js';
 import type { AppStore } from '../store/app-store.js';
 import type { AppActions } from './actions-context.js';
@@ -9,8 +9,11 @@ import type { AppActions } from './actions-context.js';
  * new user can press Run at once (`?start=empty` opens an empty canvas instead).
  */
 export function useStartup(api: PlatformApi, store: AppStore, actions: AppActions, search: string): void {
+  const started = useRef(false);
   useEffect(() => {
-    let live = true;
+    // Once per window, even if React runs the effect twice (development) or its inputs change identity.
+    if (started.current) return;
+    started.current = true;
     const start = async (): Promise<void> => {
       const params = new URLSearchParams(search);
       const graph = params.get('graph');
@@ -19,7 +22,6 @@ export function useStartup(api: PlatformApi, store: AppStore, actions: AppAction
         return;
       }
       const recovery = await api.getRecovery().catch(() => null);
-      if (!live) return;
       if (recovery) {
         actions.file.restore(recovery);
         store.getState().setRecoveryNotice({ savedAt: recovery.savedAt, path: recovery.path });
@@ -28,12 +30,8 @@ export function useStartup(api: PlatformApi, store: AppStore, actions: AppAction
       if (params.get('start') === 'empty') return;
       const examples = await api.listExamples().catch(() => []);
       const first = examples[0];
-      if (live && first && store.getState().doc.nodes.length === 0 && store.getState().history.past.length === 0) await actions.file.openExample(first);
+      if (first && store.getState().doc.nodes.length === 0 && store.getState().history.past.length === 0) await actions.file.openExample(first);
     };
     void start();
-    return () => {
-      live = false;
-    };
-    // Once per window.
   }, [api, store, actions, search]);
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../../shared/ipc/files.js';
 import { usePlatform } from '../api/api-context.js';
 import { formatBytes } from '../format/format.js';
@@ -20,10 +20,15 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
   const [filterIndex, setFilterIndex] = useState(request.filters.length > 0 ? 0 : ALL_FILES);
   const [showHidden, setShowHidden] = useState(false);
 
+  // Listings can arrive out of order (a slow first listing after the user already navigated): only the
+  // answer to the latest request is shown.
+  const latest = useRef(0);
   const list = useCallback(
-    (path: string | undefined) => {
+    async (path: string | undefined): Promise<DirectoryListing | null> => {
+      const ticket = ++latest.current;
       const filter = filterIndex === ALL_FILES ? undefined : request.filters[filterIndex];
-      return api.listDirectory({ ...(path !== undefined ? { path } : {}), ...(filter ? { filters: [{ name: filter.name, extensions: [...filter.extensions] }] } : {}), showHidden });
+      const l = await api.listDirectory({ ...(path !== undefined ? { path } : {}), ...(filter ? { filters: [{ name: filter.name, extensions: [...filter.extensions] }] } : {}), showHidden });
+      return ticket === latest.current ? l : null;
     },
     [api, filterIndex, request.filters, showHidden],
   );
@@ -38,7 +43,8 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
   const go = useCallback(
     async (path: string | undefined) => {
       try {
-        show(await list(path));
+        const l = await list(path);
+        if (l) show(l);
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
       }
@@ -61,7 +67,7 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
       for (const a of attempts) {
         try {
           const l = await list(a.path);
-          if (live) show(l, a.select);
+          if (live && l) show(l, a.select);
           return;
         } catch {
           // Try the next candidate.
