@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
 /**
  * The little markdown node docs use: paragraphs, "- " lists, `code`, **bold**. Rendered as React
@@ -66,5 +66,3 @@ export function Markdown({ text }: { readonly text: string }) {
     </div>
   );
 }
-
-export const MarkdownInline = ({ text }: { readonly text: string }) => <Fragment>{inline(text)}</Fragment>;

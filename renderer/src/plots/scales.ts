@@ -57,5 +57,5 @@ export function decadeDomain(values: readonly number[]): { domain: [number, numb
 }
 
 /** A palette that reads in both themes, for series drawn side by side. */
-export const SERIES_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
+const SERIES_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16'];
 export const seriesColor = (i: number): string => SERIES_COLORS[i % SERIES_COLORS.length] as string;

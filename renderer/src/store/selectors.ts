@@ -1,5 +1,4 @@
-import { nodeTitle, type GraphDocument, type GraphEdge, type GraphNode } from '../../../shared/graph/index.js';
-import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
+import type { GraphDocument, GraphNode } from '../../../shared/graph/index.js';
 import type { AppState } from './app-store.js';
 import { historyPosition } from './history.js';
 
@@ -9,7 +8,7 @@ export const selectIsDirty = (s: AppState): boolean => historyPosition(s.history
 export function documentName(s: Pick<AppState, 'filePath' | 'doc'>): string {
   if (s.filePath) {
     const base = s.filePath.split(/[\\/]/).pop() ?? s.filePath;
-    return base.replace(/\.json$/i, '').replace(/\.lsgraph$/i, '');
+    return base.replace(/\.json$/i, '');
   }
   return s.doc.metadata?.name ?? 'Untitled graph';
 }
@@ -27,12 +26,3 @@ export function nodeIndex(nodes: readonly GraphNode[]): ReadonlyMap<string, Grap
 }
 
 export const findNode = (doc: GraphDocument, id: string): GraphNode | undefined => nodeIndex(doc.nodes).get(id);
-
-export function titleOf(doc: GraphDocument, id: string): string {
-  const n = findNode(doc, id);
-  return n ? nodeTitle(n, NODE_REGISTRY) : id;
-}
-
-/** The edges into one port, in input order. */
-export const edgesInto = (edges: readonly GraphEdge[], nodeId: string, port: string): GraphEdge[] =>
-  edges.filter((e) => e.target === nodeId && e.targetPort === port);
