@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, connect, dragConnection, dropFromLibrary, flowPosition, inputHandle, nodeById, openRunTab, outputHandle, runStatus, screenshot, selectNode, setField, waitForApp } from './ui-driver.js';
+import { connect, dragConnection, dropFromLibrary, flowPosition, inputHandle, nodeById, openRunTab, outputHandle, runStatus, screenshot, selectNode, setField, waitForApp } from './ui-driver.js';
 
 const DEMO = path.join(repoRoot, 'assets', 'demo');
 
@@ -237,6 +237,6 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
   });
 
   it('no console errors or warnings along the way', () => {
-    expect(app.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(app.console.unexpected()).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, canvasPoint, flowPosition, nodeById, outputHandle, waitForApp } from './ui-driver.js';
+import { canvasPoint, flowPosition, nodeById, outputHandle, waitForApp } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
   let server: ServeProcess;
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
       await other.page.locator('.react-flow__node').nth(1).waitFor();
       expect(await other.page.locator('.react-flow__node').count()).toBe(2);
       expect(await other.page.locator('.react-flow__edge').count()).toBe(1);
-      expect(other.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+      expect(other.console.unexpected()).toEqual([]);
     } finally {
       await other.context.close();
     }
@@ -155,6 +155,6 @@ describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
   });
 
   it('no console errors or warnings', () => {
-    expect(app.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(app.console.unexpected()).toEqual([]);
   });
 });

@@ -14,9 +14,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** The server's Permissions-Policy names a feature Chromium does not know; not the UI's doing. */
-export const KNOWN_CONSOLE_NOISE = [/Permissions-Policy header: Unrecognized feature/];
-
 export async function waitForApp(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Run', exact: true }).waitFor({ timeout: 60_000 });
   await page.locator('.react-flow').waitFor();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sd15Checkpoint } from '../../main/engine/naming/architectures/index.js';
 import { writeSparseBase } from '../helpers/synthetic-base.js';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, nodeById, runStatus, screenshot, waitForApp } from './ui-driver.js';
+import { nodeById, runStatus, screenshot, waitForApp } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('a long run: progress, then Stop', () => {
   let server: ServeProcess;
@@ -74,6 +74,6 @@ describe.skipIf(!chromiumAvailable())('a long run: progress, then Stop', () => {
   });
 
   it('no console errors or warnings', () => {
-    expect(app.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(app.console.unexpected()).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, canvasPoint, waitForApp } from './ui-driver.js';
+import { canvasPoint, waitForApp } from './ui-driver.js';
 
 const CHAINS = 100;
 const COLUMNS = 5;
@@ -189,6 +189,6 @@ describe.skipIf(!chromiumAvailable())('300 nodes: pan and zoom frame times', () 
   });
 
   it('no console errors or warnings', () => {
-    expect(app.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(app.console.unexpected()).toEqual([]);
   });
 });

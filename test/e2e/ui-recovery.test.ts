@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, nodeById, waitForApp } from './ui-driver.js';
+import { nodeById, waitForApp } from './ui-driver.js';
 
 const recovery = async (server: ServeProcess): Promise<unknown> => ((await callApi(server, 'getRecovery')).body as { value?: unknown }).value ?? null;
 
@@ -31,7 +31,7 @@ describe.skipIf(!chromiumAvailable())('autosave and recovery', () => {
     await nodeById(first.page, 'load-model-1').waitFor();
     expect(await first.page.getByRole('heading', { level: 1 }).textContent()).toContain('unsaved');
     await expect.poll(() => recovery(server), { timeout: 15_000, interval: 250 }).not.toBeNull();
-    expect(first.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(first.console.unexpected()).toEqual([]);
     // The first window "crashes": it goes away without a clean close.
     await first.context.close();
 
@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable())('autosave and recovery', () => {
     await second.page.getByRole('region', { name: 'Build an adapter graph' }).waitFor();
     expect(await second.page.locator('.react-flow__node').count()).toBe(0);
     await expect.poll(() => recovery(server), { timeout: 10_000 }).toBeNull();
-    expect(second.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(second.console.unexpected()).toEqual([]);
     await second.context.close();
   });
 });

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { KNOWN_CONSOLE_NOISE, openRunTab, runStatus, screenshot, waitForApp } from './ui-driver.js';
+import { openRunTab, runStatus, screenshot, waitForApp } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('reports and plots', () => {
   let server: ServeProcess;
@@ -75,6 +75,6 @@ describe.skipIf(!chromiumAvailable())('reports and plots', () => {
   });
 
   it('no console errors or warnings', () => {
-    expect(app.console.unexpected(KNOWN_CONSOLE_NOISE)).toEqual([]);
+    expect(app.console.unexpected()).toEqual([]);
   });
 });
