@@ -7,7 +7,8 @@ import { Dialog } from './Dialog.js';
 
 function InspectBody({ path }: { readonly path: string }) {
   const [hashes, setHashes] = useState(false);
-  const state = useFileInspection({ path, ...(hashes ? { hashes: true } : {}) });
+  // Always read again: a run may have rewritten the file since it was last inspected.
+  const state = useFileInspection({ path, ...(hashes ? { hashes: true } : {}) }, 1);
   if (state.state === 'loading' || state.state === 'idle') return <p role="status">Reading {path}…</p>;
   if (state.state === 'error')
     return (

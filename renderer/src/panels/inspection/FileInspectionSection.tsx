@@ -18,10 +18,18 @@ export function FileInspectionSection({ node }: { readonly node: GraphNode }) {
   const baseWritten = useAppStore((s) => (node.type === NODE_TYPES.loadLora ? findBaseModelPath(s.doc, node.id, NODE_REGISTRY) : undefined));
   const base = baseWritten !== undefined ? resolveAgainst(dir, baseWritten) : undefined;
   const [hashes, setHashes] = useState(false);
-  const state = useFileInspection(path === '' ? null : { path, ...(base !== undefined ? { base } : {}), ...(hashes ? { hashes: true } : {}) });
+  const [reload, setReload] = useState(0);
+  const state = useFileInspection(path === '' ? null : { path, ...(base !== undefined ? { base } : {}), ...(hashes ? { hashes: true } : {}) }, reload);
   return (
     <section aria-label="File">
-      <h3>File</h3>
+      <h3 className="row">
+        <span className="grow">File</span>
+        {path !== '' && (
+          <button type="button" className="btn small" onClick={() => setReload((n) => n + 1)} title="Read the file again (it may have changed on disk)">
+            Reload
+          </button>
+        )}
+      </h3>
       {path === '' && <p className="muted">Choose a file to see its format, architecture, ranks and metadata.</p>}
       {state.state === 'loading' && <p className="muted" role="status">Reading {path}…</p>}
       {state.state === 'error' && (

@@ -14,9 +14,10 @@ export type InspectionState =
 const cache = new Map<string, Promise<InspectionResult>>();
 const CACHE_LIMIT = 64;
 
-export function inspectCached(api: PlatformApi, request: InspectRequest): Promise<InspectionResult> {
+/** `fresh`: read the file again (it may have been rewritten, e.g. a run's output). */
+export function inspectCached(api: PlatformApi, request: InspectRequest, fresh = false): Promise<InspectionResult> {
   const key = JSON.stringify([request.path, request.base ?? null, request.hashes ?? false]);
-  let p = cache.get(key);
+  let p = fresh ? undefined : cache.get(key);
   if (!p) {
     p = api.inspectFile(request);
     p.catch(() => cache.delete(key));
@@ -26,8 +27,11 @@ export function inspectCached(api: PlatformApi, request: InspectRequest): Promis
   return p;
 }
 
-/** Inspects a file (and maps it onto `base`) whenever the path or base changes. */
-export function useFileInspection(request: InspectRequest | null): InspectionState {
+/**
+ * Inspects a file (and maps it onto `base`) whenever the path or base changes; a new `reload` number
+ * reads it again instead of answering from the session's cache.
+ */
+export function useFileInspection(request: InspectRequest | null, reload = 0): InspectionState {
   const { api } = usePlatform();
   const [state, setState] = useState<InspectionState>({ state: 'idle' });
   const key = request ? JSON.stringify(request) : null;
@@ -38,7 +42,7 @@ export function useFileInspection(request: InspectRequest | null): InspectionSta
     }
     let live = true;
     setState({ state: 'loading' });
-    inspectCached(api, request).then(
+    inspectCached(api, request, reload > 0).then(
       (result) => live && setState({ state: 'done', result }),
       (e: unknown) => live && setState({ state: 'error', message: e instanceof Error ? e.message : String(e), ...(e instanceof PlatformApiError && e.hint !== undefined ? { hint: e.hint } : {}) }),
     );
@@ -46,6 +50,6 @@ export function useFileInspection(request: InspectRequest | null): InspectionSta
       live = false;
     };
     // The request is compared by value (key), not by identity.
-  }, [api, key]);
+  }, [api, key, reload]);
   return state;
 }
