@@ -23,12 +23,19 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
   // Listings can arrive out of order (a slow first listing after the user already navigated): only the
   // answer to the latest request is shown.
   const latest = useRef(0);
+  // While a folder is being listed, choosing waits: the answer would name the folder shown before.
+  const [loading, setLoading] = useState(true);
   const list = useCallback(
     async (path: string | undefined): Promise<DirectoryListing | null> => {
       const ticket = ++latest.current;
+      setLoading(true);
       const filter = filterIndex === ALL_FILES ? undefined : request.filters[filterIndex];
-      const l = await api.listDirectory({ ...(path !== undefined ? { path } : {}), ...(filter ? { filters: [{ name: filter.name, extensions: [...filter.extensions] }] } : {}), showHidden });
-      return ticket === latest.current ? l : null;
+      try {
+        const l = await api.listDirectory({ ...(path !== undefined ? { path } : {}), ...(filter ? { filters: [{ name: filter.name, extensions: [...filter.extensions] }] } : {}), showHidden });
+        return ticket === latest.current ? l : null;
+      } finally {
+        if (ticket === latest.current) setLoading(false);
+      }
     },
     [api, filterIndex, request.filters, showHidden],
   );
@@ -83,10 +90,14 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
 
   const entries = listing?.entries ?? [];
   const chosenEntry = entries.find((e) => e.path === selected);
-  const canChoose =
-    request.mode === 'save' ? name.trim() !== '' && listing !== null : request.mode === 'directory' ? listing !== null : chosenEntry !== undefined && (chosenEntry.kind === 'file' || request.allowDirectory);
+  const canChoose = ((): boolean => {
+    if (loading || listing === null) return false;
+    if (request.mode === 'save') return name.trim() !== '';
+    if (request.mode === 'directory') return true;
+    return chosenEntry !== undefined && (chosenEntry.kind === 'file' || request.allowDirectory);
+  })();
   const choose = (): void => {
-    if (!listing) return;
+    if (!listing || !canChoose) return;
     if (request.mode === 'save') close(joinPath(listing.path, name.trim()));
     else if (request.mode === 'directory') close(chosenEntry?.kind === 'directory' ? chosenEntry.path : listing.path);
     else if (chosenEntry) close(chosenEntry.path);
