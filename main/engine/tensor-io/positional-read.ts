@@ -49,6 +49,37 @@ export function readTensorBytesSync(entry: TensorEntry, into?: Uint8Array): Uint
   }
 }
 
+/**
+ * Synchronous reads of byte ranges of one tensor through one open descriptor, for code that consumes a
+ * tensor block by block (`read(into, offset)` fills `into` with bytes [offset, offset + into.byteLength)).
+ */
+export function withTensorReaderSync<T>(entry: TensorEntry, use: (read: (into: Uint8Array, offset: number) => void) => T): T {
+  let fd: number | undefined;
+  try {
+    fd = openSync(entry.file, 'r');
+  } catch (err) {
+    throw failed(entry, err);
+  }
+  const read = (into: Uint8Array, offset: number): void => {
+    if (offset < 0 || offset + into.byteLength > entry.byteLength) throw new RangeError(`tensor "${entry.name}": bytes ${offset}..${offset + into.byteLength} are outside its ${entry.byteLength}.`);
+    try {
+      let done = 0;
+      while (done < into.byteLength) {
+        const n = readSync(fd!, into, done, into.byteLength - done, entry.dataOffset + offset + done);
+        if (n === 0) throw shortRead(entry, entry.dataOffset + offset + done);
+        done += n;
+      }
+    } catch (err) {
+      throw failed(entry, err);
+    }
+  };
+  try {
+    return use(read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Asynchronous read of one tensor, optionally into a caller's buffer (reused across tensors on hot paths). */
 export async function readTensorBytes(entry: TensorEntry, into?: Uint8Array): Promise<Uint8Array> {
   const buf = target(entry, into);

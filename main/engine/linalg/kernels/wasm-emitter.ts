@@ -1,7 +1,8 @@
 /**
- * A minimal WebAssembly binary writer: just enough (i32 arithmetic, loops, f32/f64 loads and stores, and the
- * f64x2 SIMD ops) to generate the fp64 kernels in this folder at run time, so no toolchain or binary blob
- * has to be shipped. Opcodes are from the WebAssembly core + fixed-width SIMD specifications.
+ * A minimal WebAssembly binary writer: just enough (i32 arithmetic, loops, f32/f64 loads and stores, the
+ * f64x2 SIMD ops, and the f32x4/i32x4/i16x8 ops of the bake kernel in ops/apply/kernels) to generate kernels
+ * at run time, so no toolchain or binary blob has to be shipped. Opcodes are from the WebAssembly core +
+ * fixed-width SIMD specifications.
  */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
@@ -87,6 +88,10 @@ export class FunctionBuilder {
     const b = this.local(I32);
     return this.set(b).set(a).get(a).get(b).get(a).get(b).emit(0x4b).select(); // i32.gt_u
   }
+  /** i32 load at the address on the stack. */
+  i32Load(offset = 0): this {
+    return this.emit(0x28, 2, ...uleb(offset));
+  }
   /** f32 load at the address on the stack, widened to f64. */
   f32AsF64(): this {
     return this.emit(0x2a, 2, 0, 0xbb);
@@ -110,14 +115,85 @@ export class FunctionBuilder {
   f64Mul(): this {
     return this.emit(0xa2);
   }
-  v128Load(): this {
-    return this.emit(SIMD, 0x00, 3, 0);
+  /** v128 load at the address on the stack plus a constant byte offset. */
+  v128Load(offset = 0): this {
+    return this.emit(SIMD, 0x00, 3, ...uleb(offset));
   }
-  v128Store(): this {
-    return this.emit(SIMD, 0x0b, 3, 0);
+  /** [address, value] → memory; the constant byte offset is added to the address. */
+  v128Store(offset = 0): this {
+    return this.emit(SIMD, 0x0b, 3, ...uleb(offset));
   }
   v128Zero(): this {
     return this.emit(SIMD, 0x0c, ...new Array<number>(16).fill(0));
+  }
+  /** An i32x4 constant with the same value in every lane. */
+  i32x4Const(v: number): this {
+    const lane = [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+    return this.emit(SIMD, 0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
+  /** One f32 at the address on the stack (plus offset), in all four lanes. */
+  load32Splat(offset = 0): this {
+    return this.emit(SIMD, 0x09, 2, ...uleb(offset));
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** [a, b] → a & ~b */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  /** [a, b, mask] → (a & mask) | (b & ~mask) */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  i32x4Eq(): this {
+    return this.simd(0x37);
+  }
+  i32x4LtS(): this {
+    return this.simd(0x39);
+  }
+  i32x4GtS(): this {
+    return this.simd(0x3b);
+  }
+  /** [v, count: i32] → lanes shifted left. */
+  i32x4Shl(): this {
+    return this.simd(171);
+  }
+  /** [v, count: i32] → lanes shifted right, zero-filled. */
+  i32x4ShrU(): this {
+    return this.simd(173);
+  }
+  i32x4Add(): this {
+    return this.simd(174);
+  }
+  i32x4Sub(): this {
+    return this.simd(177);
+  }
+  /** The low four u16 lanes of an i16x8, zero-extended. */
+  i32x4ExtendLowU16(): this {
+    return this.simd(169);
+  }
+  i32x4ExtendHighU16(): this {
+    return this.simd(170);
+  }
+  /** [lo, hi] i32x4 → i16x8, each lane saturated to [0, 65535] (exact for lanes already in range). */
+  i16x8NarrowI32x4U(): this {
+    return this.simd(134);
+  }
+  f32x4Ne(): this {
+    return this.simd(0x42);
+  }
+  f32x4Add(): this {
+    return this.simd(228);
+  }
+  f32x4Sub(): this {
+    return this.simd(229);
+  }
+  f32x4Mul(): this {
+    return this.simd(230);
   }
   splat(): this {
     return this.emit(SIMD, 0x14);
@@ -147,6 +223,11 @@ export class FunctionBuilder {
     this.get(counter).i32(step).add().set(counter);
     this.emit(0x0c, 0, 0x0b, 0x0b); // br 0 (next iteration); end loop; end block
     return this;
+  }
+
+  /** A SIMD instruction without immediates (its opcode is a LEB128 u32 after the 0xfd prefix). */
+  simd(op: number): this {
+    return this.emit(SIMD, ...uleb(op));
   }
 
   emit(...bytes: number[]): this {

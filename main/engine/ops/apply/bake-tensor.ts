@@ -1,6 +1,7 @@
 /**
  * One output tensor of a baked model: read the base tensor at its offset, decode to fp32, apply the patches in
- * order, round once to the output dtype. Runs in a worker thread (task 'bake.tensor') or inline.
+ * order, round once to the output dtype. Runs in a worker thread (task 'bake.tensor') or inline. Plain
+ * low-rank deltas on F16/BF16/F32 take the fused WebAssembly kernel (kernels/), which never forms ΔW.
  */
 import type { MatMul } from '../../compute/matmul.js';
 import { readBiasDelta } from '../../adapters/delta.js';
@@ -13,13 +14,20 @@ import { mergeTaskVectors } from '../merge-methods/merge-task-vectors.js';
 import { cachedAdapter, cachedModule } from './adapter-cache.js';
 import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeRegion, type WeightView } from './add-delta.js';
 import { fusedAddCast } from './fused-add.js';
+import { bakeLowRankJob } from './kernels/low-rank-job.js';
 import { moduleDelta } from './module-delta.js';
 import { scaledDelta } from './scaled-delta.js';
 import { applyModelMerge } from '../model-merge/merge-tensor.js';
 import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob } from './patch-spec.js';
 
-export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal): Promise<Uint8Array> {
+/** The output tensor's bytes; `out`, when given with the output's exact size, may receive them (a reused buffer). */
+export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array> {
   const { entry, outDtype } = job;
+  const additive = job.patches.length > 0 && job.patches.every((p): p is DeltaPatch => p.type === 'delta' && !p.dora);
+  if ((additive || (job.patches.length === 0 && outDtype !== entry.dtype)) && isFloatDType(entry.dtype)) {
+    const fused = await bakeLowRankJob(job, job.patches as readonly DeltaPatch[], matmul, signal, out);
+    if (fused) return fused;
+  }
   const bytes = readTensorBytesSync(entry);
   if (job.patches.length === 0) {
     return outDtype === entry.dtype ? bytes : castTensorBytes(bytes, entry.dtype, outDtype, { fp8Overflow: job.fp8Overflow });
@@ -27,7 +35,6 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
   if (!isFloatDType(entry.dtype)) {
     throw new EngineError('patch-on-integer-tensor', `${entry.file}: tensor "${entry.name}" is ${entry.dtype}; LoRA patches apply to float weights only.`, { file: entry.file, tensor: entry.name });
   }
-  const additive = job.patches.every((p): p is DeltaPatch => p.type === 'delta' && !p.dora);
   if (additive) return bakeAdditive(job, bytes, job.patches as readonly DeltaPatch[], matmul, signal);
   const w = weightView(decodeFloat(bytes, entry.dtype), entry.shape);
   for (const patch of job.patches) {
@@ -53,7 +60,10 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
   return encodeFloat(w.data, outDtype, { fp8Overflow: job.fp8Overflow });
 }
 
-/** Only plain deltas: sum them (one matmul each, scalars folded in), then one fused decode-add-encode pass. */
+/**
+ * Only plain deltas that the fused kernel (kernels/low-rank-job.ts) does not take: sum them (one matmul each,
+ * scalars folded in), then one fused decode-add-encode pass.
+ */
 async function bakeAdditive(job: TensorJob, bytes: Uint8Array, patches: readonly DeltaPatch[], matmul: MatMul, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const { entry } = job;
   const rows = entry.shape.length === 0 ? 1 : entry.shape[0]!;

@@ -10,23 +10,35 @@ import type { ModuleSource } from '../../values/lora-value.js';
 import { cachedModule } from './adapter-cache.js';
 import { moduleDelta } from './module-delta.js';
 
-async function product(f: LowRankFactors, factor: number, matmul: MatMul): Promise<Float32Array> {
-  let up = f.up;
-  if (factor !== 1) {
-    up = new Float32Array(f.up.length);
-    for (let i = 0; i < up.length; i++) up[i] = f.up[i]! * factor;
+/** f with `factor` folded into a copy of up (f itself when factor is 1). */
+function foldIntoUp(f: LowRankFactors, factor: number): LowRankFactors {
+  if (factor === 1) return f;
+  const up = new Float32Array(f.up.length);
+  for (let i = 0; i < up.length; i++) up[i] = f.up[i]! * factor;
+  return { ...f, up };
+}
+
+/**
+ * The factors of a plain low-rank source (a LoRA module from a file, or in-memory factors) with
+ * coefficient·scale folded into up, so that coefficient·ΔW = up·down; undefined for every other source.
+ */
+export async function scaledFactors(source: ModuleSource, coefficient: number, matmul: MatMul): Promise<LowRankFactors | undefined> {
+  if (source.type === 'file') {
+    const { adapter, module } = await cachedModule(source.path, source.module);
+    if (module.params.kind !== 'lora') return undefined;
+    return foldIntoUp(await readLoraFactors(adapter, module, matmul), module.scale * coefficient);
   }
-  return matmul.matmul(up, f.down, f.out, f.rank, f.inFlat);
+  if (source.type === 'factors') return foldIntoUp(source.factors, source.scale * coefficient);
+  return undefined;
 }
 
 export async function scaledDelta(source: ModuleSource, coefficient: number, matmul: MatMul): Promise<Float32Array> {
+  const f = await scaledFactors(source, coefficient, matmul);
+  if (f) return matmul.matmul(f.up, f.down, f.out, f.rank, f.inFlat);
   if (source.type === 'file') {
     const { adapter, module } = await cachedModule(source.path, source.module);
-    if (module.params.kind === 'lora') return product(await readLoraFactors(adapter, module, matmul), module.scale * coefficient, matmul);
-    const d = await computeModuleDelta(adapter, module, matmul);
-    return scaleInPlace(d, coefficient);
+    return scaleInPlace(await computeModuleDelta(adapter, module, matmul), coefficient);
   }
-  if (source.type === 'factors') return product(source.factors, source.scale * coefficient, matmul);
   const d = await moduleDelta(source, matmul);
   return coefficient === 1 ? d : source.type === 'dense' ? Float32Array.from(d, (v) => v * coefficient) : scaleInPlace(d, coefficient);
 }

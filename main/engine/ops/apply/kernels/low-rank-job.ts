@@ -1,0 +1,56 @@
+/**
+ * The common bake case on the fused WebAssembly kernel: a float weight (F16, BF16, F32 in and out) with only
+ * plain low-rank deltas, none transposed. Anything else (no WebAssembly SIMD, fp8 or F64, transposed
+ * targets, LoHa/LoKr/dense/combined sources, shapes that only match as a flat view) returns undefined and
+ * bake-tensor.ts takes its JS path, which also reports every misfit with its error.
+ * LORA_STUDIO_BAKE_KERNEL=js forces the JS path (for comparisons).
+ */
+import type { MatMul } from '../../../compute/matmul.js';
+import { throwIfAborted } from '../../../errors.js';
+import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
+import { withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { cachedModule } from '../adapter-cache.js';
+import type { DeltaPatch, TensorJob } from '../patch-spec.js';
+import { scaledFactors } from '../scaled-delta.js';
+import { bakeLowRank, type LowRankPatch } from './low-rank-bake.js';
+import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
+import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
+
+const isKernelDType = (d: DType): d is KernelDType => d === 'F16' || d === 'BF16' || d === 'F32';
+
+/** Whether the source can give up/down factors (checked before reading anything). */
+async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
+  if (p.source.type === 'factors') return true;
+  if (p.source.type !== 'file') return false;
+  const { module } = await cachedModule(p.source.path, p.source.module);
+  return module.params.kind === 'lora';
+}
+
+/**
+ * The job's output bytes (into `out` when given and of the right size), or undefined when the job is not
+ * for this kernel. The base tensor is read block by block straight into kernel memory.
+ */
+export async function bakeLowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array | undefined> {
+  const { entry, outDtype } = job;
+  const inDtype = entry.dtype;
+  if (process.env.LORA_STUDIO_BAKE_KERNEL === 'js' || !isKernelDType(inDtype) || !isKernelDType(outDtype)) return undefined;
+  const rows = entry.shape.length === 0 ? 1 : entry.shape[0]!;
+  const count = elementCount(entry.shape);
+  if (rows === 0 || count === 0) return undefined;
+  const cols = count / rows;
+  for (const p of patches) if (p.transpose || p.dora || !(await isLowRankSource(p))) return undefined;
+  const kernels = lowRankBakeKernels();
+  if (!kernels) return undefined;
+  const lowRank: LowRankPatch[] = [];
+  for (const p of patches) {
+    throwIfAborted(signal);
+    const f = await scaledFactors(p.source, p.coefficient, matmul);
+    const start = p.slice?.start ?? 0;
+    const length = p.slice?.length ?? rows;
+    if (!f || f.inFlat !== cols || f.out !== length || start < 0 || start + length > rows) return undefined;
+    lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
+  }
+  throwIfAborted(signal);
+  const into = out && out.byteLength === count * KERNEL_DTYPE_BYTES[outDtype] ? out : undefined;
+  return withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank, out: into }));
+}

@@ -1,0 +1,143 @@
+/**
+ * bakeTensor on real files: which jobs take the fused low-rank kernel, and that they give the same bytes as
+ * the JS path (LORA_STUDIO_BAKE_KERNEL=js) with the scalars (alpha/r, coefficient) folded the same way.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadAdapter } from '../../../../main/engine/adapters/load-adapter.js';
+import { initBackend } from '../../../../main/engine/compute/backend.js';
+import { tfjsMatMul } from '../../../../main/engine/compute/tfjs-matmul.js';
+import { closeCachedAdapters } from '../../../../main/engine/ops/apply/adapter-cache.js';
+import { bakeTensor } from '../../../../main/engine/ops/apply/bake-tensor.js';
+import { bakeLowRankJob } from '../../../../main/engine/ops/apply/kernels/low-rank-job.js';
+import type { DeltaPatch, TensorJob } from '../../../../main/engine/ops/apply/patch-spec.js';
+import type { DType } from '../../../../main/engine/tensor-io/dtypes.js';
+import { castTensorBytes } from '../../../../main/engine/tensor-io/float-convert.js';
+import { openCheckpoint } from '../../../../main/engine/tensor-io/open-checkpoint.js';
+import type { TensorSource } from '../../../../main/engine/tensor-io/tensor-source.js';
+import type { ModuleSource } from '../../../../main/engine/values/lora-value.js';
+import { randomValues, writeSafetensors } from '../../../helpers/safetensors.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ls-bake-kernel-'));
+const basePath = path.join(dir, 'base.safetensors');
+const loraPath = path.join(dir, 'lora.safetensors');
+let base: TensorSource;
+const moduleNames = new Map<string, string>();
+
+beforeAll(async () => {
+  await initBackend();
+  writeSafetensors(basePath, [
+    { name: 'linear', shape: [40, 27], data: randomValues(40 * 27, 1, 0.1), dtype: 'F16' },
+    { name: 'conv', shape: [16, 8, 3, 3], data: randomValues(16 * 72, 2, 0.1), dtype: 'BF16' },
+    { name: 'fused', shape: [30, 12], data: randomValues(30 * 12, 3, 0.1), dtype: 'F16' },
+    { name: 'full', shape: [9, 10], data: randomValues(90, 4, 0.1), dtype: 'F32' },
+  ]);
+  const lora = (name: string, out: number, inShape: number[], rank: number, seed: number): Parameters<typeof writeSafetensors>[1] => [
+    { name: `lora_unet_${name}.lora_down.weight`, shape: [rank, ...inShape], data: randomValues(rank * inShape.reduce((a, b) => a * b, 1), seed, 0.1), dtype: 'F16' },
+    { name: `lora_unet_${name}.lora_up.weight`, shape: [out, rank, ...inShape.slice(1).map(() => 1)], data: randomValues(out * rank, seed + 1, 0.1), dtype: 'F16' },
+    { name: `lora_unet_${name}.alpha`, shape: [], data: [rank / 2], dtype: 'F16' },
+  ];
+  writeSafetensors(loraPath, [
+    ...lora('linear', 40, [27], 4, 10),
+    ...lora('conv', 16, [8, 3, 3], 3, 20),
+    ...lora('q', 10, [12], 2, 30),
+    ...lora('v', 10, [12], 5, 40),
+    ...lora('full', 9, [10], 1, 50),
+  ]);
+  const adapter = await loadAdapter(loraPath);
+  for (const m of adapter.modules) moduleNames.set(m.name.replace(/^lora_unet_/, ''), m.name);
+  await adapter.source.close();
+  base = await openCheckpoint(basePath);
+});
+
+afterAll(async () => {
+  await base.close();
+  await closeCachedAdapters();
+});
+
+afterEach(() => {
+  delete process.env.LORA_STUDIO_BAKE_KERNEL;
+});
+
+function fileSource(short: string): ModuleSource {
+  return { type: 'file', path: loraPath, module: moduleNames.get(short)! };
+}
+
+function delta(module: string, source: ModuleSource, coefficient: number, extra: Partial<DeltaPatch> = {}): DeltaPatch {
+  return { type: 'delta', module, source, deltaShape: [], coefficient, transpose: false, dora: false, ...extra };
+}
+
+function job(name: string, outDtype: DType, patches: DeltaPatch[]): TensorJob {
+  return { entry: base.get(name)!, outDtype, patches };
+}
+
+async function viaJs(j: TensorJob): Promise<Uint8Array> {
+  process.env.LORA_STUDIO_BAKE_KERNEL = 'js';
+  try {
+    return await bakeTensor(j, tfjsMatMul);
+  } finally {
+    delete process.env.LORA_STUDIO_BAKE_KERNEL;
+  }
+}
+
+async function expectKernelEqualsJs(j: TensorJob): Promise<void> {
+  const kernel = await bakeLowRankJob(j, j.patches as DeltaPatch[], tfjsMatMul);
+  expect(kernel, 'the job takes the kernel').toBeInstanceOf(Uint8Array);
+  const js = await viaJs(j);
+  expect(Buffer.compare(Buffer.from(kernel!), Buffer.from(js))).toBe(0);
+  expect(Buffer.compare(Buffer.from(await bakeTensor(j, tfjsMatMul)), Buffer.from(js))).toBe(0);
+}
+
+describe('bakeTensor through the fused low-rank kernel', () => {
+  it('a kohya LoRA from a file (alpha/r and strength folded into up), F16 → F16, BF16 and F32', async () => {
+    for (const out of ['F16', 'BF16', 'F32'] as const) await expectKernelEqualsJs(job('linear', out, [delta('linear', fileSource('linear'), 0.7)]));
+  });
+
+  it('a 3×3 conv LoRA on a BF16 weight', async () => {
+    await expectKernelEqualsJs(job('conv', 'BF16', [delta('conv', fileSource('conv'), -1.3)]));
+  });
+
+  it('q and v slices of a fused weight (k untouched) plus in-memory factors over the whole weight', async () => {
+    const factors = { up: randomValues(30 * 3, 60, 0.1), down: randomValues(3 * 12, 61, 0.1), rank: 3, out: 30, inFlat: 12 };
+    await expectKernelEqualsJs(
+      job('fused', 'F16', [
+        delta('q', fileSource('q'), 1, { slice: { start: 0, length: 10 } }),
+        delta('v', fileSource('v'), 0.5, { slice: { start: 20, length: 10 } }),
+        delta('all', { type: 'factors', factors, scale: 0.25 }, 2),
+      ]),
+    );
+  });
+
+  it('an F32 weight rounded to BF16, and a cast-only job', async () => {
+    await expectKernelEqualsJs(job('full', 'BF16', [delta('full', fileSource('full'), 1)]));
+    const cast = job('fused', 'BF16', []);
+    const bytes = await bakeTensor(cast, tfjsMatMul);
+    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(castTensorBytes(await base.readBytes('fused'), 'F16', 'BF16')))).toBe(0);
+  });
+
+  it('writes into a buffer it is given (of the output size), else into a new one', async () => {
+    const j = job('linear', 'F16', [delta('linear', fileSource('linear'), 1)]);
+    const into = new Uint8Array(40 * 27 * 2);
+    const got = await bakeTensor(j, tfjsMatMul, undefined, into);
+    expect(got).toBe(into);
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(await viaJs(j)))).toBe(0);
+    expect(await bakeTensor(j, tfjsMatMul, undefined, new Uint8Array(10))).not.toHaveLength(10);
+  });
+
+  it('leaves transposed targets, dense deltas, fp8 outputs and LORA_STUDIO_BAKE_KERNEL=js to the JS path', async () => {
+    const transposed = job('full', 'F32', [delta('full', fileSource('full'), 1, { transpose: true })]);
+    const dense = job('full', 'F32', [delta('full', { type: 'dense', delta: randomValues(90, 5) }, 1)]);
+    const fp8 = job('linear', 'F8_E4M3', [delta('linear', fileSource('linear'), 1)]);
+    for (const j of [transposed, dense, fp8]) expect(await bakeLowRankJob(j, j.patches as DeltaPatch[], tfjsMatMul)).toBeUndefined();
+    process.env.LORA_STUDIO_BAKE_KERNEL = 'js';
+    const plain = job('linear', 'F16', [delta('linear', fileSource('linear'), 1)]);
+    expect(await bakeLowRankJob(plain, plain.patches as DeltaPatch[], tfjsMatMul)).toBeUndefined();
+  });
+
+  it('a LoRA that does not fit the weight still fails with the JS path\'s message', async () => {
+    const j = job('fused', 'F16', [delta('linear', fileSource('linear'), 1)]);
+    await expect(bakeTensor(j, tfjsMatMul)).rejects.toThrow(/needs 30×12/);
+  });
+});
