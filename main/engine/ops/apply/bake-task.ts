@@ -9,5 +9,6 @@ export type BakeTensorPayload = TensorJob & { readonly into?: Uint8Array };
 export const bakeTensorTask = defineTask<BakeTensorPayload, Uint8Array>(async (job, ctx) => {
   const bytes = await bakeTensor(job, ctx.matmul, ctx.signal, job.into);
   const buffer = bytes.buffer as ArrayBuffer;
-  return { result: bytes, transfer: bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [] };
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
+  return { result: bytes, transfer: whole || buffer === job.into?.buffer ? [buffer] : [] };
 });

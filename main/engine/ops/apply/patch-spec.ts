@@ -26,6 +26,8 @@ export interface DeltaPatch {
   /** Add ΔWᵀ (the base stores [in, out], or a PEFT embedding's (B·A)ᵀ). */
   readonly transpose: boolean;
   readonly dora: boolean;
+  /** The source is a plain up·down product (a 'lora' module): set by the planner, lets the fused bake kernel take it. */
+  readonly lowRank?: boolean;
 }
 
 /** `.diff_b` of a full patch, added to the base's bias. */

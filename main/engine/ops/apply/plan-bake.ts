@@ -29,6 +29,7 @@ function deltaPatch(m: LoraModuleValue, target: ModuleTarget, coefficient: numbe
     // The base side decides (GPT-2 Conv1D); a PEFT embedding's delta is (B·A)ᵀ on top of that.
     transpose: target.transpose !== m.embedding,
     dora: m.dora,
+    lowRank: m.kind === 'lora' && (m.source.type === 'file' || m.source.type === 'factors'),
   };
 }
 

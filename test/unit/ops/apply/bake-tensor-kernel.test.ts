@@ -11,7 +11,13 @@ import { initBackend } from '../../../../main/engine/compute/backend.js';
 import { tfjsMatMul } from '../../../../main/engine/compute/tfjs-matmul.js';
 import { closeCachedAdapters } from '../../../../main/engine/ops/apply/adapter-cache.js';
 import { bakeTensor } from '../../../../main/engine/ops/apply/bake-tensor.js';
-import { bakeLowRankJob } from '../../../../main/engine/ops/apply/kernels/low-rank-job.js';
+import { bakeLowRankJob, takesLowRankKernel } from '../../../../main/engine/ops/apply/kernels/low-rank-job.js';
+import { applyLoraToModel } from '../../../../main/engine/ops/apply/apply-lora.js';
+import { planBake } from '../../../../main/engine/ops/apply/plan-bake.js';
+import { loadLora, modelFromBase, openBaseModel } from '../../../../main/engine/ops/load.js';
+import { buildKeyMap } from '../../../../main/engine/naming/key-map.js';
+import { sd15Checkpoint } from '../../../../main/engine/naming/architectures/stable-diffusion.js';
+import { writeSyntheticBase } from '../../../helpers/synthetic-base.js';
 import type { DeltaPatch, TensorJob } from '../../../../main/engine/ops/apply/patch-spec.js';
 import type { DType } from '../../../../main/engine/tensor-io/dtypes.js';
 import { castTensorBytes } from '../../../../main/engine/tensor-io/float-convert.js';
@@ -139,5 +145,39 @@ describe('bakeTensor through the fused low-rank kernel', () => {
   it('a LoRA that does not fit the weight still fails with the JS path\'s message', async () => {
     const j = job('fused', 'F16', [delta('linear', fileSource('linear'), 1)]);
     await expect(bakeTensor(j, tfjsMatMul)).rejects.toThrow(/needs 30×12/);
+  });
+});
+
+describe('which jobs the plan sends to the kernel', () => {
+  it('a kohya LoRA on an SD checkpoint: every patched tensor, with the patches marked low-rank', async () => {
+    const specs = sd15Checkpoint({ size: 'tiny' });
+    const sdBase = writeSyntheticBase(path.join(dir, 'sd.safetensors'), specs, { dtype: 'F16' });
+    const km = buildKeyMap(specs.map((sp) => ({ name: sp.key, shape: sp.shape })));
+    const picked = km.modules.filter((m) => m.kohyaName && /attn1_to_q$|resnets_0_conv1$/.test(m.kohyaName)).slice(0, 4);
+    const sdLora = writeSafetensors(
+      path.join(dir, 'sd-lora.safetensors'),
+      picked.flatMap((m, i) => {
+        const [out, ...rest] = m.target.baseShape;
+        const inFlat = rest.reduce((a, b) => a * b, 1);
+        return [
+          { name: `${m.kohyaName}.lora_down.weight`, shape: [2, ...rest], data: randomValues(2 * inFlat, 70 + i, 0.1), dtype: 'F16' as const },
+          { name: `${m.kohyaName}.lora_up.weight`, shape: [out!, 2, ...rest.slice(1).map(() => 1)], data: randomValues(out! * 2, 80 + i, 0.1), dtype: 'F16' as const },
+        ];
+      }),
+    );
+    const model = applyLoraToModel(modelFromBase(await openBaseModel(sdBase)), await loadLora(sdLora), 0.8);
+    const patched = planBake(model, { dtype: 'same' }).filter((j) => j.patches.length > 0);
+    expect(patched).toHaveLength(picked.length);
+    for (const j of patched) {
+      expect(j.patches.every((p) => p.type === 'delta' && p.lowRank === true)).toBe(true);
+      expect(takesLowRankKernel(j)).toBe(true);
+    }
+    expect(planBake(model, { dtype: 'F8_E4M3' }).filter((j) => j.patches.length > 0).some(takesLowRankKernel)).toBe(false);
+    const transposed = { ...patched[0]!, patches: patched[0]!.patches.map((p) => ({ ...p, transpose: true })) };
+    expect(takesLowRankKernel(transposed)).toBe(false);
+    const unmarked = { ...patched[0]!, patches: patched[0]!.patches.map((p) => ({ ...p, lowRank: undefined })) };
+    expect(takesLowRankKernel(unmarked)).toBe(false);
+    process.env.LORA_STUDIO_BAKE_KERNEL = 'js';
+    expect(takesLowRankKernel(patched[0]!)).toBe(false);
   });
 });

@@ -18,10 +18,20 @@ import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
 const isKernelDType = (d: DType): d is KernelDType => d === 'F16' || d === 'BF16' || d === 'F32';
 
+const kernelForced = (): boolean => process.env.LORA_STUDIO_BAKE_KERNEL === 'js';
+
+/**
+ * Whether the job will take the fused kernel, from the plan alone (patches marked lowRank by the planner):
+ * its memory is then the output and a fixed kernel buffer, with no fp32 copy of the weight or ΔW.
+ */
+export function takesLowRankKernel(job: TensorJob): boolean {
+  if (kernelForced() || !isKernelDType(job.entry.dtype) || !isKernelDType(job.outDtype) || lowRankBakeKernels() === null) return false;
+  return job.patches.every((p) => p.type === 'delta' && p.lowRank === true && !p.transpose && !p.dora);
+}
+
 /** Whether the source can give up/down factors (checked before reading anything). */
 async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
-  if (p.source.type === 'factors') return true;
-  if (p.source.type !== 'file') return false;
+  if (p.lowRank !== undefined || p.source.type !== 'file') return p.lowRank ?? p.source.type === 'factors';
   const { module } = await cachedModule(p.source.path, p.source.module);
   return module.params.kind === 'lora';
 }
@@ -33,7 +43,7 @@ async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
 export async function bakeLowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array | undefined> {
   const { entry, outDtype } = job;
   const inDtype = entry.dtype;
-  if (process.env.LORA_STUDIO_BAKE_KERNEL === 'js' || !isKernelDType(inDtype) || !isKernelDType(outDtype)) return undefined;
+  if (kernelForced() || !isKernelDType(inDtype) || !isKernelDType(outDtype)) return undefined;
   const rows = entry.shape.length === 0 ? 1 : entry.shape[0]!;
   const count = elementCount(entry.shape);
   if (rows === 0 || count === 0) return undefined;
