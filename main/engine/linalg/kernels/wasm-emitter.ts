@@ -78,6 +78,24 @@ export class FunctionBuilder {
   and(): this {
     return this.emit(0x71);
   }
+  /** i32: [a] → a == 0 */
+  eqz(): this {
+    return this.emit(0x45);
+  }
+  /** A block (no result): `br(0)` / `brIf(0)` inside `body` jump to its end. */
+  block(body: () => void): this {
+    this.emit(0x02, 0x40);
+    body();
+    return this.emit(0x0b);
+  }
+  /** Jump to the end of the enclosing block `depth` levels out (0 = innermost). */
+  br(depth: number): this {
+    return this.emit(0x0c, ...uleb(depth));
+  }
+  /** [cond: i32] → jump as br(depth) when cond ≠ 0. */
+  brIf(depth: number): this {
+    return this.emit(0x0d, ...uleb(depth));
+  }
   /** [a, b, cond] → cond ? a : b */
   select(): this {
     return this.emit(0x1b);
@@ -149,9 +167,24 @@ export class FunctionBuilder {
   v128Bitselect(): this {
     return this.simd(0x52);
   }
+  /** [v] → 1 if any bit is set, else 0 (i32). */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  /** [v] → 1 if every i32 lane is non-zero, else 0 (i32). */
+  i32x4AllTrue(): this {
+    return this.simd(163);
+  }
+  i16x8LtS(): this {
+    return this.simd(0x2f);
+  }
+  i16x8Add(): this {
+    return this.simd(142);
+  }
   i32x4Eq(): this {
     return this.simd(0x37);
   }
+
   i32x4LtS(): this {
     return this.simd(0x39);
   }
@@ -171,6 +204,13 @@ export class FunctionBuilder {
   }
   i32x4Sub(): this {
     return this.simd(177);
+  }
+  /** The low four i16 lanes of an i16x8, sign-extended. */
+  i32x4ExtendLowS16(): this {
+    return this.simd(167);
+  }
+  i32x4ExtendHighS16(): this {
+    return this.simd(168);
   }
   /** The low four u16 lanes of an i16x8, zero-extended. */
   i32x4ExtendLowU16(): this {

@@ -57,8 +57,64 @@ export class SimdFloatCodecs {
     this.t2 = f.local(V128);
   }
 
-  private k(v: number): FunctionBuilder {
+  /** Pushes the v128 with `v` in every i32 lane. */
+  k(v: number): FunctionBuilder {
     return this.f.i32(0).v128Load(this.pool.address(v));
+  }
+
+  /**
+   * [i16x8 of fp16 patterns] → i32 (i32x4.all_true-style) 1 when any lane is zero, subnormal, Inf or NaN
+   * (exponent 0 or 31): with e the exponent bits, e + 0x400 wraps 31 to the most negative i16 and leaves 0 at
+   * 0x400, so one signed compare finds both.
+   */
+  f16AnySpecial8(): void {
+    this.k(0x7c007c00).v128And();
+    this.k(0x04000400).i16x8Add();
+    this.k(0x04010401).i16x8LtS().v128AnyTrue();
+  }
+
+  /**
+   * decodeF16 for patterns with an exponent of 1..30, given sign-extended to i32: after the shift the sign
+   * fills bits 28..31, the mask keeps bit 31, and the rebias carries into neither.
+   */
+  decodeF16NormalSigned(): void {
+    this.f.i32(13).i32x4Shl();
+    this.k(0x8fffffff).v128And();
+    this.k(0x38000000).i32x4Add();
+  }
+
+  /**
+   * [fp32 bit patterns] → lanes all-ones where encodeF16Normal does not apply (|v| outside [2⁻¹⁴, 65536),
+   * NaN included): the unsigned test |v| − 2⁻¹⁴ ≥ 0x0f000000 as one signed compare, |v| + 0x47800000 being
+   * (|v| − 0x38800000) with its sign bit flipped.
+   */
+  f16NotNormalMask(): void {
+    this.k(0x7fffffff).v128And();
+    this.k(0x47800000).i32x4Add();
+    this.k(0x8effffff).i32x4GtS();
+  }
+
+  /** encodeF16 for values whose fp16 rounding is a normal number or ±Inf by overflow of the rounding (|v| in [2⁻¹⁴, 65536)). */
+  encodeF16Normal(): void {
+    const { f, t0: x, t1: a } = this;
+    f.set(x);
+    f.get(x);
+    this.k(0x7fffffff).v128And().tee(a);
+    this.k((0xfff - 0x38000000) | 0).i32x4Add();
+    f.get(a).i32(13).i32x4ShrU();
+    this.k(1).v128And().i32x4Add().i32(13).i32x4ShrU();
+    f.get(x).i32(16).i32x4ShrU();
+    this.k(0x8000).v128And().v128Or();
+  }
+
+  /** encodeBF16 for values that are not NaN. */
+  encodeBF16NotNaN(): void {
+    const { f, t0: x } = this;
+    f.set(x);
+    f.get(x);
+    this.k(0x7fff).i32x4Add();
+    f.get(x).i32(16).i32x4ShrU();
+    this.k(1).v128And().i32x4Add().i32(16).i32x4ShrU();
   }
 
   /** [u16 patterns as i32x4] → [fp32 bit patterns] (exact; NaN payloads and −0 kept). */
