@@ -83,6 +83,14 @@ describe('example graphs', () => {
     // rank 8 (style only), 4 (character only), 8 + 4 = 12 where both have the module
     expect(ranks).toEqual(new Set([4, 8, 12]));
     expect(metadata.ss_network_module).toBe('networks.lora');
+    // The recipe keeps the graph that made it, per-input weights included, so the output can be reproduced.
+    const graph = JSON.parse(metadata['lora_studio.recipe']!).params.graph as { id: string; type: string; inputs: Record<string, { from: string; params?: { weight?: number } }[]> }[];
+    expect(graph.map((n) => n.id)).toEqual(['load-lora-1', 'load-lora-2', 'combine-loras-1', 'save-lora-1']);
+    const combine = graph.find((n) => n.id === 'combine-loras-1')!;
+    expect(combine.inputs.loras!.map((i) => [i.from, i.params?.weight])).toEqual([
+      ['load-lora-1.lora', 0.8],
+      ['load-lora-2.lora', 0.6],
+    ]);
   });
 
   it('bake-lora-stack: an fp16 checkpoint with the base’s tensor names', async () => {

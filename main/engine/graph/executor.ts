@@ -15,7 +15,7 @@ import { EngineError } from '../errors.js';
 import { errorInfo, isCancellation, type ErrorInfo } from './error-info.js';
 import { stampFiles } from './file-identity.js';
 import type { GraphValue } from './graph-values.js';
-import type { KernelResult, KernelRunOptions } from './kernel.js';
+import type { KernelResult, KernelRunOptions, UpstreamNode } from './kernel.js';
 import { KernelInputs, type KernelInput } from './kernel-inputs.js';
 import type { KernelRegistry } from './kernel-registry.js';
 import { nodeHash } from './node-hash.js';
@@ -110,7 +110,7 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
     const nodeStarted = Date.now();
     emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
     try {
-      const result = await runNode(node, values, opts);
+      const result = await runNode(node, values, opts, plan);
       const entry: CachedResult = {
         hash: hashes.get(node.id)!,
         outputs: result.outputs ?? {},
@@ -186,7 +186,7 @@ function neededNodes(plan: ExecutionPlan, reuse: ReadonlyMap<string, CachedResul
   return needed;
 }
 
-async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions): Promise<KernelResult> {
+async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions, plan: ExecutionPlan): Promise<KernelResult> {
   const kernel = opts.kernels.get(node.type);
   if (!kernel) throw new EngineError('no-kernel', `${node.title} (${node.id}): this engine cannot run ${node.type} nodes.`, { node: node.id, hint: 'Update LoRA Studio.' });
   const inputs: Record<string, KernelInput[]> = {};
@@ -207,7 +207,28 @@ async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Reco
     run: { signal: opts.signal, onProgress: progress, log },
     pool: opts.pool,
     options: opts.kernelOptions ?? {},
+    upstream: () => upstreamRecipe(plan, node),
   });
+}
+
+/** The nodes that feed `target` (itself included), in run order, as a sink records them in its recipe. */
+function upstreamRecipe(plan: ExecutionPlan, target: PlanNode): UpstreamNode[] {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const needed = new Set<string>();
+  const visit = (id: string): void => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    for (const list of Object.values(byId.get(id)?.inputs ?? {})) for (const i of list) visit(i.node);
+  };
+  visit(target.id);
+  return plan.nodes
+    .filter((n) => needed.has(n.id))
+    .map((n) => ({
+      id: n.id,
+      type: n.type,
+      params: n.params,
+      inputs: Object.fromEntries(Object.entries(n.inputs).filter(([, l]) => l.length > 0).map(([port, l]) => [port, l.map((i) => ({ from: `${i.node}.${i.port}`, ...(i.params && Object.keys(i.params).length > 0 ? { params: i.params } : {}) }))])),
+    }));
 }
 
 export type { ErrorInfo };

@@ -33,6 +33,15 @@ export interface KernelContext<D extends AnyNodeDefinition> {
   /** The engine's worker pool, started on first use. */
   pool(): Promise<WorkerPool>;
   readonly options: KernelRunOptions;
+  /** This node and every node feeding it, with params and per-connection params: what sinks store as the recipe. */
+  upstream(): UpstreamNode[];
+}
+
+export interface UpstreamNode {
+  readonly id: string;
+  readonly type: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly inputs: Readonly<Record<string, readonly { from: string; params?: Readonly<Record<string, unknown>> }[]>>;
 }
 
 export interface KernelResult {

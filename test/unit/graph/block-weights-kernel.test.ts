@@ -24,6 +24,7 @@ async function weigh(raw: Record<string, unknown>, lora: LoraValue = style): Pro
     run: { signal: new AbortController().signal },
     pool: () => Promise.reject(new Error('no pool needed')) as Promise<WorkerPool>,
     options: {},
+    upstream: () => [],
   });
   const out = r.outputs?.lora;
   if (out?.kind !== 'lora') throw new Error('no lora output');

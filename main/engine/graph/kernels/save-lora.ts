@@ -14,7 +14,7 @@ import { refuseExisting } from './save-model.js';
 
 const DTYPES: Readonly<Record<string, LoraDtype | 'same'>> = { same: 'same', fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
-export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, params, run, pool, options }) => {
+export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const lora = inputs.one('lora', 'lora');
   const out = params.path;
   const dtype = DTYPES[params.dtype];
@@ -22,7 +22,7 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
-  const recipe = loraRecipe(lora, { format: params.format, dtype: params.dtype }, options.hashInputs !== false, run.signal);
+  const recipe = loraRecipe(lora, { format: params.format, dtype: params.dtype, graph: upstream() }, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveLoraFiles(
     lora,

@@ -25,13 +25,13 @@ export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', nod
   }
 }
 
-export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, params, run, pool, options }) => {
+export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const model = inputs.one('model', 'model');
   const out = params.path;
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
   const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
-  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}) }, options.hashInputs !== false, run.signal);
+  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
