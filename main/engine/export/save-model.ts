@@ -1,8 +1,9 @@
 /**
  * Save Model: stream a ModelValue into a safetensors file (or shards). The header is written first (every
  * output shape is known from the plan); then, in storage order, untouched tensors are copied byte for byte
- * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding), with reads,
- * compute and writes overlapping. Peak memory is bounded by the in-flight window, not by the model size.
+ * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) and written
+ * by the worker at their place in the output, with reads, compute and writes overlapping. Peak memory is
+ * bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
 import { throwIfAborted } from '../errors.js';
@@ -53,17 +54,18 @@ export interface SaveModelResult {
 }
 
 /**
- * Memory a job holds while in flight: the bytes read; for the fused kernel the output (it reads the base in
- * small blocks); for other computed tensors the fp32 weight, one fp32 delta and the output.
+ * Memory a job holds while in flight: the bytes read; nothing for the fused kernel (it streams the tensor
+ * through a fixed buffer into the file); for other computed tensors the fp32 weight, one fp32 delta and the
+ * output, while the worker computes them.
  */
 function jobCost(job: TensorJob): number {
   if (isVerbatimCopy(job)) return job.entry.byteLength;
-  const out = tensorByteLength(job.entry.shape, job.outDtype);
-  return takesLowRankKernel(job) ? out : 2 * tensorByteLength(job.entry.shape, 'F32') + out;
+  if (takesLowRankKernel(job)) return 0;
+  return 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
 }
 
-/** Buffers kept for reuse beyond those in flight. */
-const FREE_BUFFER_BYTES = 128 * 1024 * 1024;
+/** Read buffers kept for reuse beyond those in flight. */
+const FREE_BUFFER_BYTES = 64 * 1024 * 1024;
 /**
  * Tensors in flight at most (the bytes bound is what limits memory). Checkpoints interleave big patched
  * weights with tiny norms and biases: a count of a few per worker left the writer idle waiting for the next
@@ -110,22 +112,27 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   let patched = 0;
   let copied = 0;
   const buffers = new BufferPool(FREE_BUFFER_BYTES);
-  const produce = (job: TensorJob): Promise<Uint8Array> => {
+  // Untouched tensors are read here into recycled buffers and written in order; computed ones are written by
+  // the worker straight to their place in the output (no bytes come back), and only recorded here, in order.
+  const produce = (job: TensorJob): Promise<Uint8Array | number> => {
     if (isVerbatimCopy(job)) return readTensorBytes(job.entry, buffers.take(job.entry.byteLength));
-    if (!takesLowRankKernel(job)) return opts.pool.run('bake.tensor', job, { signal: ctx.signal });
-    // The worker writes the output into a recycled buffer and sends it back.
-    const into = buffers.take(tensorByteLength(job.entry.shape, job.outDtype));
-    return opts.pool.run('bake.tensor', { ...job, into }, { signal: ctx.signal, transfer: [into.buffer as ArrayBuffer] });
+    const { file, offset } = writer.placement(job.entry.name);
+    return opts.pool.run('bake.tensorToFile', { job, file, offset }, { signal: ctx.signal });
   };
   try {
     await orderedStream(
       jobs,
       produce,
       (job) => jobCost(job),
-      async (bytes, job, index) => {
-        await writer.write(job.entry.name, bytes);
-        buffers.give(bytes);
-        written += bytes.byteLength;
+      async (result, job, index) => {
+        if (typeof result === 'number') {
+          await writer.skip(job.entry.name);
+          written += result;
+        } else {
+          await writer.write(job.entry.name, result);
+          buffers.give(result);
+          written += result.byteLength;
+        }
         if (isVerbatimCopy(job)) copied++;
         else patched++;
         ctx.onProgress?.({ fraction: total === 0 ? 1 : written / total, message: `tensor ${index + 1}/${jobs.length}` });

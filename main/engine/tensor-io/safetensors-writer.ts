@@ -17,7 +17,7 @@ import { LEGACY_HASH_LENGTH, LEGACY_HASH_OFFSET } from './hashes.js';
 import { buildHeader, slotBytes, type BuiltHeader, type PlacedTensor, type PlannedTensor } from './header-builder.js';
 import { assertOutputNotInput, resolveOutputPath } from './output-guard.js';
 import { registerTempFile, temporaryPathFor, unregisterTempFile } from './temp-files.js';
-import type { TensorWriter } from './tensor-writer.js';
+import type { TensorPlacement, TensorWriter } from './tensor-writer.js';
 
 export interface WriterOptions {
   /** Files the output must not overwrite: every input's files (TensorSource.files). */
@@ -53,6 +53,8 @@ export class SafetensorsWriter implements TensorWriter {
   private failure: unknown;
   private header: BuiltHeader | undefined;
   private planned: BuiltHeader | undefined;
+  /** Set once a placement was handed out: the layout may no longer change. */
+  private placed: Map<string, PlacedTensor> | undefined;
   private readonly reserved = new Map<string, number>();
   private readonly reservedValues = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -106,7 +108,7 @@ export class SafetensorsWriter implements TensorWriter {
   /** Reserves a metadata value of up to `width` bytes (JSON-encoded, without quotes), filled later. Before the first write only. */
   reserveMetadata(key: string, width: number): void {
     this.assertOpen();
-    if (this.header) throw new TensorIOError('reserved-metadata', this.path, `cannot reserve "${key}" after the header was written (reserve before the first write).`);
+    if (this.header || this.placed) throw new TensorIOError('reserved-metadata', this.path, `cannot reserve "${key}" after the header was written or a tensor placed (reserve before the first write).`);
     const next = new Map(this.reserved).set(key, width);
     this.planned = buildHeader(this.path, this.plan, this.metadata, next);
     this.reserved.set(key, width);
@@ -132,6 +134,35 @@ export class SafetensorsWriter implements TensorWriter {
         throw new TensorIOError('size-mismatch', this.path, `tensor "${name}": got ${bytes.byteLength} bytes${this.currentWritten ? ` after ${this.currentWritten} already written` : ''}, shape ${JSON.stringify(t.shape)} × ${t.dtype} needs ${t.byteLength}.`, { tensor: name });
       }
       await this.append(bytes);
+      this.advance(t.byteLength);
+    });
+  }
+
+  /**
+   * Where tensor `name` goes in the temporary file, for a writer outside this object (a worker thread that
+   * writes the bytes there itself, then skip(name) here in plan order). Fixes the layout.
+   */
+  placement(name: string): TensorPlacement {
+    this.assertOpen();
+    const layout = this.layout();
+    this.placed ??= new Map(layout.tensors.map((t) => [t.name, t]));
+    const t = this.placed.get(name);
+    if (!t) throw new TensorIOError('write-order', this.path, `tensor "${name}" is not in the plan.`, { tensor: name });
+    return { file: this.tempPath, offset: layout.dataStart + t.begin, byteLength: t.byteLength };
+  }
+
+  /**
+   * The next tensor of the plan was written at its placement by someone else: moves past it (the bytes in
+   * between are flushed first). Not for a writer that hashes its data (it never sees these bytes).
+   */
+  skip(name: string): Promise<void> {
+    return this.enqueue(async () => {
+      const t = this.expect(name);
+      if (this.hash) throw new TensorIOError('write-order', this.path, `tensor "${name}": a writer that hashes its data must be given the bytes, not skip them.`, { tensor: name });
+      if (this.currentWritten !== 0) throw new TensorIOError('size-mismatch', this.path, `tensor "${name}": cannot skip a tensor after ${this.currentWritten} of its bytes were written.`, { tensor: name });
+      await this.ensureHeader();
+      await this.flush();
+      this.position += t.byteLength;
       this.advance(t.byteLength);
     });
   }

@@ -17,7 +17,7 @@ import { validatePlan, type PlannedTensor } from './header-builder.js';
 import { assertOutputNotInput, resolveOutputPath } from './output-guard.js';
 import { SafetensorsWriter, type WriterOptions } from './safetensors-writer.js';
 import { registerTempFile, temporaryPathFor, unregisterTempFile } from './temp-files.js';
-import type { TensorWriter } from './tensor-writer.js';
+import type { TensorPlacement, TensorWriter } from './tensor-writer.js';
 
 export interface ShardedWriterOptions extends Omit<WriterOptions, 'hashData'> {
   /** Largest shard, in bytes of tensor data (see parseByteSize for "5GB"-style input). */
@@ -100,6 +100,16 @@ class ShardedSafetensorsWriter implements TensorWriter {
 
   writeChunk(name: string, bytes: Uint8Array): Promise<void> {
     return this.guard(() => this.writerFor(name).writeChunk(name, bytes));
+  }
+
+  placement(name: string): TensorPlacement {
+    const i = this.shardOf.get(name);
+    if (i === undefined) throw new TensorIOError('write-order', this.path, `tensor "${name}" is not in the plan.`, { tensor: name });
+    return this.shards[i]!.placement(name);
+  }
+
+  skip(name: string): Promise<void> {
+    return this.guard(() => this.writerFor(name).skip(name));
   }
 
   setReservedMetadata(key: string, value: string): Promise<void> {

@@ -1,5 +1,12 @@
 import type { PlannedTensor } from './header-builder.js';
 
+/** Where a tensor's bytes go: a (temporary) file and the absolute byte offset in it. */
+export interface TensorPlacement {
+  readonly file: string;
+  readonly offset: number;
+  readonly byteLength: number;
+}
+
 /**
  * A streaming tensor file writer: the single-file SafetensorsWriter and the sharded writer both implement it,
  * so exporters write the same way whatever `--max-shard-size` says.
@@ -16,6 +23,13 @@ export interface TensorWriter {
   write(name: string, bytes: Uint8Array): Promise<void>;
   /** Writes part of the next tensor; it is complete once all its bytes are in. */
   writeChunk(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Where a tensor's bytes go, for code that writes them itself (positional writes to that file, from any
+   * thread), then calls skip(name) in plan order. Fixes the header layout.
+   */
+  placement(name: string): TensorPlacement;
+  /** The next tensor of the plan was written at its placement: moves past it, in plan order like write. */
+  skip(name: string): Promise<void>;
   /** Fills a metadata value reserved at creation (`reserve` option). */
   setReservedMetadata(key: string, value: string): Promise<void>;
   /** fsync, rename into place, fsync the directory. */

@@ -1,14 +1,39 @@
 import { defineTask } from '../../compute/task.js';
-import { bakeTensor } from './bake-tensor.js';
+import { withPositionalWriter } from '../../tensor-io/positional-write.js';
+import { bakeTensor, bakeTensorTo } from './bake-tensor.js';
 import type { TensorJob } from './patch-spec.js';
 
-/** The job, and optionally a buffer (transferred in) that the output may be written into, to be reused. */
-export type BakeTensorPayload = TensorJob & { readonly into?: Uint8Array };
-
 /** Worker task: one output tensor of a baked model, returned as bytes (transferred, not copied). */
-export const bakeTensorTask = defineTask<BakeTensorPayload, Uint8Array>(async (job, ctx) => {
-  const bytes = await bakeTensor(job, ctx.matmul, ctx.signal, job.into);
+export const bakeTensorTask = defineTask<TensorJob, Uint8Array>(async (job, ctx) => {
+  const bytes = await bakeTensor(job, ctx.matmul, ctx.signal);
   const buffer = bytes.buffer as ArrayBuffer;
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
-  return { result: bytes, transfer: whole || buffer === job.into?.buffer ? [buffer] : [] };
+  return { result: bytes, transfer: bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [] };
+});
+
+/** One output tensor written by the worker itself at its place in the output file (TensorWriter.placement). */
+export interface BakeToFilePayload {
+  readonly job: TensorJob;
+  readonly file: string;
+  readonly offset: number;
+}
+
+/**
+ * Worker task: bakes one tensor straight into the output file (the fused kernel writes block by block from
+ * its memory): no bytes travel back to the main thread, which only records the tensor as written, in order.
+ * Returns the number of bytes written.
+ */
+export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async ({ job, file, offset }, ctx) => {
+  let written = 0;
+  await withPositionalWriter(file, offset, (write) =>
+    bakeTensorTo(
+      job,
+      ctx.matmul,
+      (bytes, at) => {
+        write(bytes, at);
+        written += bytes.byteLength;
+      },
+      ctx.signal,
+    ),
+  );
+  return { result: written };
 });

@@ -14,20 +14,39 @@ import { mergeTaskVectors } from '../merge-methods/merge-task-vectors.js';
 import { cachedAdapter, cachedModule } from './adapter-cache.js';
 import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeRegion, type WeightView } from './add-delta.js';
 import { fusedAddCast } from './fused-add.js';
-import { bakeLowRankJob } from './kernels/low-rank-job.js';
+import { lowRankJob, type LowRankJob } from './kernels/low-rank-job.js';
+import type { OutputSink } from './kernels/low-rank-bake.js';
 import { moduleDelta } from './module-delta.js';
 import { scaledDelta } from './scaled-delta.js';
 import { applyModelMerge } from '../model-merge/merge-tensor.js';
-import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob } from './patch-spec.js';
+import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob, TensorPatch } from './patch-spec.js';
+
+const isPlainDelta = (p: TensorPatch): p is DeltaPatch => p.type === 'delta' && !p.dora;
+
+/** The job on the fused kernel when it takes it: plain deltas (or none, for a cast) on a float weight. */
+async function kernelJob(job: TensorJob, matmul: MatMul, signal: AbortSignal | undefined): Promise<LowRankJob | undefined> {
+  const { entry, outDtype } = job;
+  const additive = job.patches.length > 0 && job.patches.every(isPlainDelta);
+  if (!(additive || (job.patches.length === 0 && outDtype !== entry.dtype)) || !isFloatDType(entry.dtype)) return undefined;
+  return lowRankJob(job, job.patches as readonly DeltaPatch[], matmul, signal);
+}
 
 /** The output tensor's bytes; `out`, when given with the output's exact size, may receive them (a reused buffer). */
 export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array> {
+  const fused = await kernelJob(job, matmul, signal);
+  return fused ? fused.toBytes(out) : bakeTensorJs(job, matmul, signal);
+}
+
+/** The output tensor, in order, to `sink` (block by block from the fused kernel, else in one piece). */
+export async function bakeTensorTo(job: TensorJob, matmul: MatMul, sink: OutputSink, signal?: AbortSignal): Promise<void> {
+  const fused = await kernelJob(job, matmul, signal);
+  if (fused) fused.toSink(sink);
+  else sink(await bakeTensorJs(job, matmul, signal), 0);
+}
+
+async function bakeTensorJs(job: TensorJob, matmul: MatMul, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const { entry, outDtype } = job;
-  const additive = job.patches.length > 0 && job.patches.every((p): p is DeltaPatch => p.type === 'delta' && !p.dora);
-  if ((additive || (job.patches.length === 0 && outDtype !== entry.dtype)) && isFloatDType(entry.dtype)) {
-    const fused = await bakeLowRankJob(job, job.patches as readonly DeltaPatch[], matmul, signal, out);
-    if (fused) return fused;
-  }
+  const additive = job.patches.every(isPlainDelta);
   const bytes = readTensorBytesSync(entry);
   if (job.patches.length === 0) {
     return outDtype === entry.dtype ? bytes : castTensorBytes(bytes, entry.dtype, outDtype, { fp8Overflow: job.fp8Overflow });

@@ -10,7 +10,7 @@ import { loadAdapter } from '../../../../main/engine/adapters/load-adapter.js';
 import { initBackend } from '../../../../main/engine/compute/backend.js';
 import { tfjsMatMul } from '../../../../main/engine/compute/tfjs-matmul.js';
 import { closeCachedAdapters } from '../../../../main/engine/ops/apply/adapter-cache.js';
-import { bakeTensor } from '../../../../main/engine/ops/apply/bake-tensor.js';
+import { bakeTensor, bakeTensorTo } from '../../../../main/engine/ops/apply/bake-tensor.js';
 import { bakeLowRankJob, takesLowRankKernel } from '../../../../main/engine/ops/apply/kernels/low-rank-job.js';
 import { applyLoraToModel } from '../../../../main/engine/ops/apply/apply-lora.js';
 import { planBake } from '../../../../main/engine/ops/apply/plan-bake.js';
@@ -130,6 +130,26 @@ describe('bakeTensor through the fused low-rank kernel', () => {
     expect(got).toBe(into);
     expect(Buffer.compare(Buffer.from(got), Buffer.from(await viaJs(j)))).toBe(0);
     expect(await bakeTensor(j, tfjsMatMul, undefined, new Uint8Array(10))).not.toHaveLength(10);
+  });
+
+  it('bakeTensorTo gives a sink the same bytes in order: block by block from the kernel, in one piece from the JS path', async () => {
+    const kernelJobs = [job('fused', 'BF16', [delta('q', fileSource('q'), 1, { slice: { start: 0, length: 10 } })]), job('conv', 'F32', [delta('conv', fileSource('conv'), 2)])];
+    const jsJob = job('full', 'F16', [delta('full', fileSource('full'), 1, { transpose: true })]);
+    for (const j of [...kernelJobs, jsJob]) {
+      const want = await bakeTensor(j, tfjsMatMul);
+      const got = new Uint8Array(want.byteLength);
+      const pieces: number[] = [];
+      let next = 0;
+      await bakeTensorTo(j, tfjsMatMul, (bytes, offset) => {
+        expect(offset).toBe(next);
+        next += bytes.byteLength;
+        got.set(bytes, offset);
+        pieces.push(bytes.byteLength);
+      });
+      expect(next).toBe(want.byteLength);
+      expect(Buffer.compare(Buffer.from(got), Buffer.from(want))).toBe(0);
+      if (j === jsJob) expect(pieces).toHaveLength(1);
+    }
   });
 
   it('leaves transposed targets, dense deltas, fp8 outputs and LORA_STUDIO_BAKE_KERNEL=js to the JS path', async () => {

@@ -3,7 +3,8 @@
  * into segments with the same set of covering patches (slices), each segment into row blocks of a few
  * hundred KiB; a block's base rows are copied into WebAssembly memory, the kernel computes
  * encode(decode(base) + Σ_p up_p·down_p) (patches concatenated along the rank, in patch order), and the
- * rows are copied out. Rows no patch covers are copied (same dtype) or cast.
+ * block's output goes to a sink straight from kernel memory (a positional file write, or a copy into a
+ * buffer). Rows no patch covers are copied (same dtype) or cast.
  */
 import { EngineError } from '../../../errors.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
@@ -23,6 +24,9 @@ export interface LowRankPatch {
 /** Fills `into` with bytes [offset, offset + into.byteLength) of the base tensor. */
 export type BaseReader = (into: Uint8Array, offset: number) => void;
 
+/** Receives the output in order, block by block: `bytes` (valid during the call only) belong at `offset`. */
+export type OutputSink = (bytes: Uint8Array, offset: number) => void;
+
 export interface LowRankBakeInput {
   /** The base tensor's bytes, or a reader of them (then each block is read straight into kernel memory). */
   readonly base: Uint8Array | BaseReader;
@@ -31,8 +35,6 @@ export interface LowRankBakeInput {
   readonly rows: number;
   readonly cols: number;
   readonly patches: readonly LowRankPatch[];
-  /** Where the result goes (exactly rows·cols output elements); a new buffer when absent. */
-  readonly out?: Uint8Array;
 }
 
 /** Bytes of base + output rows per block: small enough to stay in L2 next to the packed factors. */
@@ -48,24 +50,30 @@ function readerOf(base: Uint8Array | BaseReader): BaseReader {
   return (into, offset) => into.set(base.subarray(offset, offset + into.byteLength));
 }
 
-export function bakeLowRank(kernels: LowRankBakeKernels, input: LowRankBakeInput): Uint8Array {
-  const { inDtype, outDtype, rows, cols, patches } = input;
+/** The output in `out` (exactly rows·cols output elements) or a new buffer. */
+export function bakeLowRank(kernels: LowRankBakeKernels, input: LowRankBakeInput, out?: Uint8Array): Uint8Array {
+  const size = input.rows * input.cols * KERNEL_DTYPE_BYTES[input.outDtype];
+  const target = out ?? new Uint8Array(size);
+  if (target.byteLength !== size) throw new RangeError(`bakeLowRank: the output holds ${target.byteLength} bytes, ${input.rows}×${input.cols} ${input.outDtype} needs ${size}`);
+  bakeLowRankTo(kernels, input, (bytes, offset) => target.set(bytes, offset));
+  return target;
+}
+
+/** The output, in order, to `sink`. */
+export function bakeLowRankTo(kernels: LowRankBakeKernels, input: LowRankBakeInput, sink: OutputSink): void {
+  const { inDtype, rows, cols, patches } = input;
   const inSize = KERNEL_DTYPE_BYTES[inDtype];
-  const outSize = KERNEL_DTYPE_BYTES[outDtype];
   if (typeof input.base !== 'function' && input.base.byteLength !== rows * cols * inSize) throw new RangeError(`bakeLowRank: ${input.base.byteLength} bytes is not ${rows}×${cols} ${inDtype}`);
   for (const p of patches) {
     if (p.start < 0 || p.start + p.rows > rows || p.up.length !== p.rows * p.rank || p.down.length !== p.rank * cols) {
       throw new EngineError('delta-shape-mismatch', `bakeLowRank: a patch of rank ${p.rank} on rows ${p.start}..${p.start + p.rows} does not fit a ${rows}×${cols} weight.`);
     }
   }
-  const out = input.out ?? new Uint8Array(rows * cols * outSize);
-  if (out.byteLength !== rows * cols * outSize) throw new RangeError(`bakeLowRank: the output holds ${out.byteLength} bytes, ${rows}×${cols} ${outDtype} needs ${rows * cols * outSize}`);
   const read = readerOf(input.base);
   for (const seg of segments(rows, patches)) {
-    if (seg.patches.length === 0) copyOrCast(kernels, read, out, seg.start * cols, seg.end * cols, inDtype, outDtype);
-    else bakeSegment(kernels, read, input, out, seg.start, seg.end, seg.patches);
+    if (seg.patches.length === 0) copyOrCast(kernels, read, sink, seg.start * cols, seg.end * cols, inDtype, input.outDtype);
+    else bakeSegment(kernels, read, input, sink, seg.start, seg.end, seg.patches);
   }
-  return out;
 }
 
 interface Segment {
@@ -91,28 +99,25 @@ function segments(rows: number, patches: readonly LowRankPatch[]): Segment[] {
   return out;
 }
 
-/** Elements [from, to) of the weight, unchanged: a byte copy, or a cast through the kernel. */
-function copyOrCast(kernels: LowRankBakeKernels, read: BaseReader, out: Uint8Array, from: number, to: number, inDtype: KernelDType, outDtype: KernelDType): void {
+/** Elements [from, to) of the weight, unchanged: copied, or cast through the kernel, chunk by chunk. */
+function copyOrCast(kernels: LowRankBakeKernels, read: BaseReader, sink: OutputSink, from: number, to: number, inDtype: KernelDType, outDtype: KernelDType): void {
   const inSize = KERNEL_DTYPE_BYTES[inDtype];
   const outSize = KERNEL_DTYPE_BYTES[outDtype];
-  if (inDtype === outDtype) {
-    read(out.subarray(from * outSize, to * outSize), from * inSize);
-    return;
-  }
+  const same = inDtype === outDtype;
   const chunk = Math.floor(BLOCK_BYTES / (inSize + outSize) / PANEL_COLS) * PANEL_COLS;
   const inAt = kernels.dataStart;
-  const outAt = roundUp(inAt + chunk * inSize, ALIGN);
+  const outAt = same ? inAt : roundUp(inAt + chunk * inSize, ALIGN);
   const mem = new Uint8Array(kernelMemory(kernels, outAt + chunk * outSize));
   const cast = kernels.cast(inDtype, outDtype);
   for (let i = from; i < to; i += chunk) {
     const n = Math.min(chunk, to - i);
     read(mem.subarray(inAt, inAt + n * inSize), i * inSize);
-    cast(inAt, outAt, Math.ceil(n / PANEL_COLS));
-    out.set(mem.subarray(outAt, outAt + n * outSize), i * outSize);
+    if (!same) cast(inAt, outAt, Math.ceil(n / PANEL_COLS));
+    sink(mem.subarray(outAt, outAt + n * outSize), i * outSize);
   }
 }
 
-function bakeSegment(kernels: LowRankBakeKernels, read: BaseReader, input: LowRankBakeInput, out: Uint8Array, start: number, end: number, patches: readonly LowRankPatch[]): void {
+function bakeSegment(kernels: LowRankBakeKernels, read: BaseReader, input: LowRankBakeInput, sink: OutputSink, start: number, end: number, patches: readonly LowRankPatch[]): void {
   const { inDtype, outDtype, cols } = input;
   const inSize = KERNEL_DTYPE_BYTES[inDtype];
   const outSize = KERNEL_DTYPE_BYTES[outDtype];
@@ -130,9 +135,10 @@ function bakeSegment(kernels: LowRankBakeKernels, read: BaseReader, input: LowRa
   const upAt = roundUp(downAt + panels * panelBytes, ALIGN);
   const inAt = roundUp(upAt + blockRows * rank * 4, ALIGN);
   const outAt = roundUp(inAt + blockRows * inStride, ALIGN);
-  // Rows of a ragged width are read here first, then spread to the padded stride of the in block.
+  // Rows of a ragged width are read here first, then spread to the padded stride of the in block; the
+  // output rows are gathered back here before they go to the sink.
   const stageAt = roundUp(outAt + blockRows * outStride, ALIGN);
-  const buffer = kernelMemory(kernels, stageAt + (padded ? blockRows * cols * inSize : 0));
+  const buffer = kernelMemory(kernels, stageAt + (padded ? blockRows * cols * Math.max(inSize, outSize) : 0));
   const mem = new Uint8Array(buffer);
   new Int32Array(buffer, ranksAt, patches.length).set(patches.map((p) => p.rank));
   packDown(new Float32Array(buffer, downAt, panels * rank * PANEL_COLS), patches, rank, cols);
@@ -154,8 +160,11 @@ function bakeSegment(kernels: LowRankBakeKernels, read: BaseReader, input: LowRa
       const np = Math.min(panelsPerCall, panels - p0);
       bake(inAt + p0 * PANEL_COLS * inSize, outAt + p0 * PANEL_COLS * outSize, upAt, downAt + p0 * panelBytes, tiles, np, ranksAt, patches.length, rank, inStride, outStride);
     }
-    if (!padded) out.set(mem.subarray(outAt, outAt + n * rowOut), r0 * rowOut);
-    else for (let i = 0; i < n; i++) out.set(mem.subarray(outAt + i * outStride, outAt + i * outStride + rowOut), (r0 + i) * rowOut);
+    if (!padded) sink(mem.subarray(outAt, outAt + n * rowOut), r0 * rowOut);
+    else {
+      for (let i = 0; i < n; i++) mem.copyWithin(stageAt + i * rowOut, outAt + i * outStride, outAt + i * outStride + rowOut);
+      sink(mem.subarray(stageAt, stageAt + n * rowOut), r0 * rowOut);
+    }
   }
 }
 

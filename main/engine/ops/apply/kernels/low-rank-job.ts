@@ -12,7 +12,7 @@ import { withTensorReaderSync } from '../../../tensor-io/positional-read.js';
 import { cachedModule } from '../adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
-import { bakeLowRank, type LowRankPatch } from './low-rank-bake.js';
+import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
@@ -36,11 +36,19 @@ async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
   return module.params.kind === 'lora';
 }
 
+/** A job the kernel takes, its factors read: bake it into bytes or into a sink. */
+export interface LowRankJob {
+  /** The output in `out` (when of the output's size) or a new buffer. */
+  toBytes(out?: Uint8Array): Uint8Array;
+  /** The output, in order, block by block, to `sink`. */
+  toSink(sink: OutputSink): void;
+}
+
 /**
- * The job's output bytes (into `out` when given and of the right size), or undefined when the job is not
- * for this kernel. The base tensor is read block by block straight into kernel memory.
+ * The job ready for the kernel (factors read, scalars folded into up), or undefined when the job is not
+ * for it. The base tensor is read block by block straight into kernel memory when it runs.
  */
-export async function bakeLowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array | undefined> {
+export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal): Promise<LowRankJob | undefined> {
   const { entry, outDtype } = job;
   const inDtype = entry.dtype;
   if (kernelForced() || !isKernelDType(inDtype) || !isKernelDType(outDtype)) return undefined;
@@ -61,6 +69,14 @@ export async function bakeLowRankJob(job: TensorJob, patches: readonly DeltaPatc
     lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
   }
   throwIfAborted(signal);
-  const into = out && out.byteLength === count * KERNEL_DTYPE_BYTES[outDtype] ? out : undefined;
-  return withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank, out: into }));
+  const size = count * KERNEL_DTYPE_BYTES[outDtype];
+  return {
+    toBytes: (out) => withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
+    toSink: (sink) => withTensorReaderSync(entry, (base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
+  };
+}
+
+/** lowRankJob's output as bytes (into `out` when of the right size), or undefined when the job is not for the kernel. */
+export async function bakeLowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array | undefined> {
+  return (await lowRankJob(job, patches, matmul, signal))?.toBytes(out);
 }
