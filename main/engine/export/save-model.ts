@@ -13,6 +13,7 @@ import type { Fp8Overflow } from '../tensor-io/float-convert.js';
 import { APP_VERSION } from '../../../shared/app-info.js';
 import { buildOutputMetadata, RECIPE_KEY, TOOL_VERSION_KEY, type ModelSpecInput } from '../tensor-io/metadata.js';
 import { readTensorBytes } from '../tensor-io/positional-read.js';
+import { createWriteLock } from '../tensor-io/positional-write.js';
 import { createSafetensorsWriter } from '../tensor-io/safetensors-writer.js';
 import { createShardedWriter } from '../tensor-io/sharded-writer.js';
 import type { TensorWriter } from '../tensor-io/tensor-writer.js';
@@ -112,12 +113,13 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   let patched = 0;
   let copied = 0;
   const buffers = new BufferPool(FREE_BUFFER_BYTES);
+  const writeLock = createWriteLock();
   // Untouched tensors are read here into recycled buffers and written in order; computed ones are written by
   // the worker straight to their place in the output (no bytes come back), and only recorded here, in order.
   const produce = (job: TensorJob): Promise<Uint8Array | number> => {
     if (isVerbatimCopy(job)) return readTensorBytes(job.entry, buffers.take(job.entry.byteLength));
     const { file, offset } = writer.placement(job.entry.name);
-    return opts.pool.run('bake.tensorToFile', { job, file, offset }, { signal: ctx.signal });
+    return opts.pool.run('bake.tensorToFile', { job, file, offset, writeLock }, { signal: ctx.signal });
   };
   try {
     await orderedStream(

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeFloat } from '../../../main/engine/tensor-io/float-convert.js';
 import { withTensorReaderSync } from '../../../main/engine/tensor-io/positional-read.js';
-import { withPositionalWriter } from '../../../main/engine/tensor-io/positional-write.js';
+import { createWriteLock, withPositionalWriter } from '../../../main/engine/tensor-io/positional-write.js';
 import { SafetensorsFile } from '../../../main/engine/tensor-io/safetensors-file.js';
 import { SafetensorsWriter } from '../../../main/engine/tensor-io/safetensors-writer.js';
 import { createShardedWriter } from '../../../main/engine/tensor-io/sharded-writer.js';
@@ -30,7 +30,7 @@ const values = sizes.map((len, i) => randomValues(len, i + 1));
 const bytes = values.map((v) => encodeFloat(v, 'F32').slice());
 
 /** Writes the odd tensors at their placement (in reverse order, in pieces), the even ones through the writer. */
-async function writeMixed(w: TensorWriter, beforeCommit?: () => Promise<void>): Promise<void> {
+async function writeMixed(w: TensorWriter, beforeCommit?: () => Promise<void>, lock?: SharedArrayBuffer): Promise<void> {
   for (const i of [3, 1]) {
     const { file, offset, byteLength } = w.placement(`t${i}`);
     expect(byteLength).toBe(bytes[i]!.byteLength);
@@ -38,7 +38,8 @@ async function writeMixed(w: TensorWriter, beforeCommit?: () => Promise<void>): 
       const half = Math.floor(byteLength / 2);
       write(bytes[i]!.subarray(half), half);
       write(bytes[i]!.subarray(0, half), 0);
-    });
+    }, lock);
+    if (lock) expect(new Int32Array(lock)[0]).toBe(0);
   }
   for (let i = 0; i < plan.length; i++) await (i % 2 ? w.skip(`t${i}`) : w.write(`t${i}`, bytes[i]!));
   await beforeCommit?.();
@@ -70,7 +71,7 @@ describe('TensorWriter placement and skip', () => {
     const out = path.join(fresh(), 'm.safetensors');
     const w = await createShardedWriter(out, plan, {}, { maxShardSize: 300_000 });
     expect(new Set(plan.map((p) => w.placement(p.name).file)).size).toBeGreaterThan(1);
-    await writeMixed(w);
+    await writeMixed(w, undefined, createWriteLock());
     expect(w.outputFiles.length).toBeGreaterThan(2);
     await expectContents(w.outputFiles);
   });

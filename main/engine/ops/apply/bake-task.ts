@@ -15,6 +15,8 @@ export interface BakeToFilePayload {
   readonly job: TensorJob;
   readonly file: string;
   readonly offset: number;
+  /** Shared by the workers writing into the same output (createWriteLock). */
+  readonly writeLock?: SharedArrayBuffer;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface BakeToFilePayload {
  * its memory): no bytes travel back to the main thread, which only records the tensor as written, in order.
  * Returns the number of bytes written.
  */
-export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async ({ job, file, offset }, ctx) => {
+export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async ({ job, file, offset, writeLock }, ctx) => {
   let written = 0;
   await withPositionalWriter(file, offset, (write) =>
     bakeTensorTo(
@@ -34,6 +36,7 @@ export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async 
       },
       ctx.signal,
     ),
+    writeLock,
   );
   return { result: written };
 });
