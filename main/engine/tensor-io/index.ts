@@ -11,7 +11,8 @@
  *
  * Writing
  * - createSafetensorsWriter(out, plan, metadata, {inputs, reserve, hashData, signal}): streaming,
- *   temp file + fsync + rename, refuses out == input; createShardedWriter(…, {maxShardSize}) for HF shards.
+ *   temp file + fsync + rename, refuses out == input; createShardedWriter(…, {maxShardSize}) for HF shards;
+ *   placement(name) + skip(name) for tensors other threads write in place (withPositionalWriter).
  * - parseByteSize("5GB"), buildOutputMetadata({inherited, modelspec, recipe}).
  *
  * Hashes
@@ -52,9 +53,10 @@ export { SafetensorsFile } from './safetensors-file.js';
 export { ShardedCheckpoint, parseShardIndex, readShardIndex, type ShardIndex } from './sharded-checkpoint.js';
 export { openCheckpoint } from './open-checkpoint.js';
 export { describeFileKind, sniffFileKind, type FileKind } from './file-kind.js';
-export { readTensorBytes, readTensorBytesSync } from './positional-read.js';
+export { readTensorBytes, readTensorBytesSync, withTensorReaderSync } from './positional-read.js';
+export { createWriteLock, withPositionalWriter } from './positional-write.js';
 export type { PlannedTensor } from './header-builder.js';
-export type { TensorWriter } from './tensor-writer.js';
+export type { TensorPlacement, TensorWriter } from './tensor-writer.js';
 export { SafetensorsWriter, createSafetensorsWriter, type WriterOptions } from './safetensors-writer.js';
 export { assignShards, createShardedWriter, indexFileName, shardFileName, type ShardedWriterOptions } from './sharded-writer.js';
 export { assertOutputNotInput } from './output-guard.js';
