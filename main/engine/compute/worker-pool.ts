@@ -4,6 +4,7 @@
  * fields; an AbortSignal cancels a task (queued: dropped; running: the handler's signal is aborted and, if it
  * does not stop within a grace period, its worker is replaced). Idle workers do not keep the process alive.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, EngineError } from '../errors.js';
@@ -112,6 +113,8 @@ export class WorkerPool {
       if (opts.signal?.aborted) return reject(new CancelledError());
       const task: Task = { id: this.nextId++, name, payload, transfer: opts.transfer ?? [], signal: opts.signal, resolve: resolve as (v: unknown) => void, reject };
       if (opts.signal) {
+        // One listener per task in flight, each removed when the task settles: many on one run's signal is normal.
+        if (getMaxListeners(opts.signal) < 256) setMaxListeners(256, opts.signal);
         task.onAbort = () => this.cancel(task);
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
       }
