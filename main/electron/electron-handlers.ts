@@ -7,6 +7,7 @@ import { APP_NAME, APP_VERSION } from '../../shared/app-info.js';
 import type { ApiHandlers } from '../../shared/ipc/api.js';
 import type { DocumentState, PickFileRequest } from '../../shared/ipc/files.js';
 import { EngineError } from '../engine/errors.js';
+import { engineApiHandlers } from '../engine/service/api-handlers.js';
 import type { EngineApi } from '../server/engine-api.js';
 import { graphContextFor, type GraphContextOptions } from '../server/platform/graph-context.js';
 import type { ShellFiles } from '../server/platform/shell-files.js';
@@ -92,7 +93,6 @@ export function createElectronHandlers(deps: ElectronHandlerDeps): ApiHandlers {
       shell: 'electron',
       capabilities: { nativeDialogs: true, revealInFolder: true, windowState: true },
     }),
-    getBackendInfo: () => engine.getBackendInfo(),
 
     openGraph: async (request) => {
       if (request?.path !== undefined) {
@@ -131,11 +131,7 @@ export function createElectronHandlers(deps: ElectronHandlerDeps): ApiHandlers {
       deps.os.showItemInFolder(path.resolve(file));
     },
 
-    inspectFile: (request) => engine.inspectFile(request),
-    validateGraph: (document) => engine.validateGraph(document, context()),
-    runGraph: (document, runOptions) => engine.runGraph(document, runOptions, context()),
-    stopRun: (runId) => engine.stopRun(runId),
-    getActiveRun: () => engine.getActiveRun(),
+    ...engineApiHandlers(engine, context),
 
     getRecentFiles: () => files.getRecentFiles(),
     clearRecentFiles: () => files.clearRecentFiles(),

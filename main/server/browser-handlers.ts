@@ -7,6 +7,7 @@
 import { APP_NAME, APP_VERSION } from '../../shared/app-info.js';
 import type { ApiHandlers } from '../../shared/ipc/api.js';
 import { EngineError } from '../engine/errors.js';
+import { engineApiHandlers } from '../engine/service/api-handlers.js';
 import type { EngineApi } from './engine-api.js';
 import { graphContextFor, type GraphContextOptions } from './platform/graph-context.js';
 import type { ShellFiles } from './platform/shell-files.js';
@@ -23,7 +24,6 @@ export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, opti
       shell: 'browser',
       capabilities: { nativeDialogs: false, revealInFolder: false, windowState: false },
     }),
-    getBackendInfo: () => engine.getBackendInfo(),
 
     openGraph: async (request) => {
       if (request?.path === undefined) throw unsupported('The native open dialog', 'Choose the file with the file browser (listDirectory), then open it by path.');
@@ -43,11 +43,7 @@ export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, opti
       throw unsupported('Showing a file in the file manager', 'The files are on the machine that runs `lora-studio serve`.');
     },
 
-    inspectFile: (request) => engine.inspectFile(request),
-    validateGraph: (document) => engine.validateGraph(document, context()),
-    runGraph: (document, runOptions) => engine.runGraph(document, runOptions, context()),
-    stopRun: (runId) => engine.stopRun(runId),
-    getActiveRun: () => engine.getActiveRun(),
+    ...engineApiHandlers(engine, context),
 
     getRecentFiles: () => files.getRecentFiles(),
     clearRecentFiles: () => files.clearRecentFiles(),

@@ -13,7 +13,6 @@ import { validateGraph as sharedValidateGraph } from '../../../shared/graph/vali
 import { documentToPlan } from '../../../shared/graph/plan.js';
 import type { GraphDocument } from '../../../shared/graph/document.js';
 import { hasErrors, PROBLEM_CODES, type Problem } from '../../../shared/graph/problems.js';
-import type { ApiHandlers } from '../../../shared/ipc/api.js';
 import type { EngineEvent, EngineEventOf } from '../../../shared/ipc/events.js';
 import type { InspectionResult, InspectRequest } from '../../../shared/ipc/inspection.js';
 import type { ActiveRun, RunOptions, RunStart, StopResult } from '../../../shared/ipc/runs.js';
@@ -83,8 +82,7 @@ interface ActiveRunState {
   hardKill?: NodeJS.Timeout;
 }
 
-/** The PlatformApi methods an EngineService serves as they are (shells wire them to their transport). */
-export type EngineApiHandlers = Pick<ApiHandlers, 'inspectFile' | 'validateGraph' | 'runGraph' | 'stopRun' | 'getActiveRun' | 'getBackendInfo'>;
+export { engineApiHandlers, type EngineApiHandlers, type EngineApiSource } from './api-handlers.js';
 
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
   const registry = options.registry ?? NODE_REGISTRY;
@@ -255,14 +253,3 @@ async function backendName(pool: WorkerPool): Promise<string> {
   }
 }
 
-/** The EngineService's methods as PlatformApi handlers (graph context from the shell's open document). */
-export function engineApiHandlers(service: EngineService, context: () => GraphContext = () => ({})): EngineApiHandlers {
-  return {
-    inspectFile: (request) => service.inspectFile(request),
-    validateGraph: (document) => service.validateGraph(document, context()),
-    runGraph: (document, runOptions) => service.runGraph(document, runOptions, context()),
-    stopRun: (runId) => service.stopRun(runId),
-    getActiveRun: () => service.getActiveRun(),
-    getBackendInfo: () => service.getBackendInfo(),
-  };
-}
