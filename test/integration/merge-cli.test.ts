@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildKeyMap } from '../../main/engine/naming/key-map.js';
 import { sd15Checkpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
+import { openCheckpoint } from '../../main/engine/tensor-io/open-checkpoint.js';
 import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { randomValues, writeSafetensors, type FixtureTensor } from '../helpers/safetensors.js';
@@ -95,6 +96,54 @@ describe('lora-studio merge', () => {
     }
   });
 
+  it('writes HF shards with an index (--max-shard-size) and reads a sharded base, with the same tensors', async () => {
+    const single = path.join(dir, 'single.safetensors');
+    const sharded = path.join(dir, 'sharded', 'model.safetensors');
+    const again = path.join(dir, 'from-shards.safetensors');
+    expect((await runCliProcess(['merge', '--base', basePath, '--lora', `${loraPath}:0.7`, '--out', single, '--quiet', '--no-hash'])).code).toBe(0);
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', `${loraPath}:0.7`, '--out', sharded, '--max-shard-size', '300KB', '--quiet', '--no-hash']);
+    expect(res.code, res.stderr).toBe(0);
+    const files = res.stdout.trim().split('\n');
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.at(-1)).toBe(path.join(dir, 'sharded', 'model.safetensors.index.json'));
+    expect(files[0]).toMatch(/model-00001-of-000\d\d\.safetensors$/);
+    // The sharded output as a base, with a LoRA at strength 0: every tensor must come through unchanged.
+    const index = files.at(-1)!;
+    const res2 = await runCliProcess(['merge', '--base', index, '--lora', `${loraPath}:0`, '--out', again, '--quiet', '--no-hash']);
+    expect(res2.code, res2.stderr).toBe(0);
+    const a = await readAll(single);
+    const shardedTensors = await readAllCheckpoint(index);
+    const b = await readAll(again);
+    for (const [name, t] of a) {
+      expect(Buffer.compare(Buffer.from(shardedTensors.get(name)!), Buffer.from(t.bytes)), name).toBe(0);
+      expect(Buffer.compare(Buffer.from(b.get(name)!.bytes), Buffer.from(t.bytes)), name).toBe(0);
+    }
+  });
+
+  it('writes fp8 (e4m3) weights, rounded once from the fp32 result', async () => {
+    const outPath = path.join(dir, 'fp8.safetensors');
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--no-hash', '--dtype', 'fp8_e4m3']);
+    expect(res.code, res.stderr).toBe(0);
+    const ref = await readAll(path.join(dir, 'merged.safetensors'));
+    const got = await readAll(outPath);
+    const mod = modules[0]!;
+    const f8 = got.get(mod.baseKey)!;
+    expect(f8.dtype).toBe('F8_E4M3');
+    expect(f8.values!.length).toBe(ref.get(mod.baseKey)!.values!.length);
+    // e4m3 keeps 3 mantissa bits: within half an ulp (2^-4 relative) of the strength-1 result, or subnormal.
+    const base = (await readAll(basePath)).get(mod.baseKey)!.values!;
+    let worst = 0;
+    for (let o = 0; o < mod.out; o++) {
+      for (let i = 0; i < mod.inFlat; i++) {
+        let d = 0;
+        for (let r = 0; r < RANK; r++) d += mod.up[o * RANK + r]! * mod.down[r * mod.inFlat + i]!;
+        const want = base[o * mod.inFlat + i]! + (ALPHA / RANK) * d;
+        worst = Math.max(worst, Math.abs(f8.values![o * mod.inFlat + i]! - want) / (Math.abs(want) * 2 ** -4 + 2 ** -10));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('records the recipe and model spec in the output metadata', async () => {
     const outPath = path.join(dir, 'meta.safetensors');
     const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--dtype', 'bf16']);
@@ -166,6 +215,14 @@ describe('lora-studio merge', () => {
     expect(statSync(basePath).size).toBeGreaterThan(0);
   });
 });
+
+async function readAllCheckpoint(file: string): Promise<Map<string, Uint8Array>> {
+  const source = await openCheckpoint(file);
+  const out = new Map<string, Uint8Array>();
+  for (const e of source.entries) out.set(e.name, await source.readBytes(e.name));
+  await source.close();
+  return out;
+}
 
 function readFixture(file: string): FixtureTensor[] {
   const bytes = readFileSync(file);

@@ -20,6 +20,7 @@ import { UsageError } from '../errors.js';
 import { collect, parseLoraSpec, parseNumberOption } from '../lora-spec.js';
 import { formatMappingReport } from '../mapping-report.js';
 import { createProgressBar } from '../progress.js';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 interface MergeFlags extends BlockWeightFlags {
@@ -117,6 +118,7 @@ async function runMerge(flags: MergeFlags): Promise<void> {
         ]).then((inputs) => recipe('merge', inputs, params))
       : Promise.resolve(recipe('merge', [{ role: 'base', path: flags.base, files: [] }, ...specs.map((s, i) => ({ role: 'lora', path: s.path, files: [], strength: s.strength, ...describeBlockWeightSpec(blockWeights[i]) }))], params));
 
+    await mkdir(path.dirname(path.resolve(flags.out)), { recursive: true });
     const bar = createProgressBar('merge', process.stderr, flags.quiet);
     const result = await withPool(flags.workers, (pool) =>
       saveModel(

@@ -74,6 +74,12 @@ const FREE_BUFFER_BYTES = 64 * 1024 * 1024;
  */
 const MAX_ITEMS_IN_FLIGHT = 32;
 
+/** A base we wrote ourselves carries its own recipe: the output gets a new one (which lists that base with its hashes). */
+function withoutOurRecipe(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  const { [RECIPE_KEY]: _recipe, [TOOL_VERSION_KEY]: _version, ...rest } = metadata;
+  return rest;
+}
+
 export function modelInputs(model: ModelValue): string[] {
   const files = new Set<string>(model.base.source.files);
   for (const step of model.steps) {
@@ -96,7 +102,7 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   if (deferredRecipe) deferredRecipe.catch(() => undefined);
   const metadata = buildOutputMetadata(
     {
-      inherited: model.base.source.metadata,
+      inherited: withoutOurRecipe(model.base.source.metadata),
       modelspec: opts.modelspec,
       recipe: deferredRecipe ? undefined : opts.recipe,
       extra: deferredRecipe ? { [TOOL_VERSION_KEY]: APP_VERSION } : undefined,
