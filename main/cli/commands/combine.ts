@@ -145,6 +145,7 @@ async function runCombine(flags: CombineFlags): Promise<void> {
   const bar = createProgressBar('combine', process.stderr, flags.quiet);
   const result: SaveLoraResult = await withPool(flags.workers, (pool) =>
     saveLora(plan.lora, { out: flags.out, format, dtype, pool, recipe: recipePromise, debugDelayMs: debugDelayMs() }, { signal, onProgress: (p) => bar.update(p) }),
+    flags.quiet,
   );
   if (signal.aborted) throw new CancelledError();
   bar.done(`${result.modules.length} modules written (${result.dtype}) in ${result.seconds.toFixed(1)} s`);

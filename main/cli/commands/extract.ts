@@ -96,7 +96,7 @@ async function runExtract(flags: ExtractFlags): Promise<void> {
         const saved = await saveLora(lora, { out: flags.out, format, dtype, pool, recipe: recipePromise, debugDelayMs: debugDelayMs() }, { signal, onProgress: (p) => bar.update(p) });
         bar.done(`${saved.modules.length} modules written (${saved.dtype}) in ${saved.seconds.toFixed(1)} s`);
         return { saved, report };
-      });
+      }, flags.quiet);
       if (signal.aborted) throw new CancelledError();
       const { saved, report } = result;
       const fros = saved.modules.flatMap((m) => (m.compression ? [m.compression.frobeniusRetained] : []));

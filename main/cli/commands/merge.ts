@@ -134,6 +134,7 @@ async function runMerge(flags: MergeFlags): Promise<void> {
         },
         { signal, onProgress: (p) => bar.update(p) },
       ),
+      flags.quiet,
     );
     if (signal.aborted) throw new CancelledError();
     bar.done(`${result.patched} tensors patched, ${result.copied} copied`);

@@ -77,6 +77,7 @@ async function runResize(flags: ResizeFlags): Promise<void> {
   const bar = createProgressBar('resize', process.stderr, flags.quiet);
   const result = await withPool(flags.workers, (pool) =>
     saveLora(resized, { out: flags.out, format, dtype, pool, recipe: recipePromise, debugDelayMs: debugDelayMs() }, { signal, onProgress: (p) => bar.update(p) }),
+    flags.quiet,
   );
   if (signal.aborted) throw new CancelledError();
   const rows = report.rows(result.modules);
