@@ -2,7 +2,7 @@
  * The node editor end to end, in headless Chromium against the real engine (`lora-studio serve`): build
  * a graph from an empty canvas with the library, connect, set params, undo/redo, run, find the output
  * and inspect it; a refused connection says why; a failing node shows its error; save and reopen.
- * Saves the screenshots the README shows (docs/screenshots/).
+ * Saves the screenshots the README shows (test-output/screenshots; docs/screenshots with LORA_STUDIO_UPDATE_SCREENSHOTS=1).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -7,7 +7,11 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../helpers/cli.js';
 
-export const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
+/**
+ * Where the suite saves its screenshots: test-output/screenshots (ignored by git) on every run; the README's
+ * copies in docs/screenshots are refreshed with LORA_STUDIO_UPDATE_SCREENSHOTS=1 npx vitest run test/e2e.
+ */
+export const SCREENSHOTS = process.env.LORA_STUDIO_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'docs', 'screenshots') : path.join(repoRoot, 'test-output', 'screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
