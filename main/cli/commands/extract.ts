@@ -27,6 +27,7 @@ interface ExtractFlags extends RankFlags {
   threshold?: string;
   textEncoders: boolean;
   clampQuantile?: string;
+  seed?: string;
   format?: string;
   dtype: string;
   workers?: string;
@@ -48,6 +49,7 @@ export function registerExtract(program: Command): void {
     .option('--threshold <t>', `skip modules whose largest |ΔW| is at most this (kohya --min_diff; default ${DEFAULT_EXTRACT_THRESHOLD})`)
     .option('--no-text-encoders', 'leave the text encoders out')
     .option('--clamp-quantile <q>', "clip the factors at this quantile as kohya does (its default 0.99); default: no clipping (exact)")
+    .option('--seed <n>', 'seed of the randomized SVD used for full-size matrices (default 0; same seed, same factors)')
     .requiredOption('--out <file|dir>', 'output: a .safetensors file (kohya) or a directory (peft)')
     .option('--format <format>', 'kohya | peft (default: kohya for SD-family and Flux, peft for transformers models)')
     .option('--dtype <dtype>', "output dtype: same (the checkpoints') | fp32 | fp16 | bf16", 'same')
@@ -68,6 +70,7 @@ async function runExtract(flags: ExtractFlags): Promise<void> {
     ...(flags.threshold !== undefined ? { threshold: parseNumberOption('--threshold', flags.threshold)! } : {}),
     textEncoders: flags.textEncoders,
     ...(flags.clampQuantile !== undefined ? { clampQuantile: parseNumberOption('--clamp-quantile', flags.clampQuantile)! } : {}),
+    seed: parseNumberOption('--seed', flags.seed ?? '0', (n) => (Number.isSafeInteger(n) && n >= 0 && n < 2 ** 32 ? undefined : 'not a whole number from 0 to 2³²−1.'))!,
   };
   try {
     checkExtractOptions(options);
@@ -83,7 +86,7 @@ async function runExtract(flags: ExtractFlags): Promise<void> {
       const a = base.keyMap.architecture;
       process.stderr.write(`base: ${flags.base} (${a.family}, ${a.layout} layout); tuned: ${flags.tuned} (${tuned.keyMap.architecture.family}, ${tuned.keyMap.architecture.layout} layout)\n`);
       const format = parseLoraFormat(flags.format, a.family);
-      const params = { rank, ...(convRank ? { convRank } : {}), threshold: options.threshold ?? DEFAULT_EXTRACT_THRESHOLD, textEncoders: flags.textEncoders, clampQuantile: options.clampQuantile ?? null, format, dtype };
+      const params = { rank, ...(convRank ? { convRank } : {}), threshold: options.threshold ?? DEFAULT_EXTRACT_THRESHOLD, textEncoders: flags.textEncoders, clampQuantile: options.clampQuantile ?? null, seed: options.seed, format, dtype };
       const recipePromise = flags.hash
         ? Promise.all([hashInput('base', flags.base, base.source.files, {}, signal), hashInput('tuned', flags.tuned, tuned.source.files, {}, signal)]).then((inputs) => recipe('extract', inputs, params))
         : Promise.resolve(recipe('extract', [{ role: 'base', path: flags.base, files: [] }, { role: 'tuned', path: flags.tuned, files: [] }], params));

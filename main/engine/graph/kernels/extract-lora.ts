@@ -34,6 +34,7 @@ export const extractLoraKernel = defineKernel(extractLora, async ({ node, inputs
       threshold: params.threshold,
       textEncoders: params.textEncoders,
       ...(params.clampQuantile < 1 ? { clampQuantile: params.clampQuantile } : {}),
+      seed: params.seed,
     },
     scan,
   );

@@ -32,6 +32,8 @@ export interface ExtractOptions {
   readonly textEncoders?: boolean;
   /** kohya's --clamp_quantile (0.99 there); absent: no clamp (exact). */
   readonly clampQuantile?: number;
+  /** Seed of the randomized SVD used for full-size matrices (default 0). */
+  readonly seed?: number;
 }
 
 export interface ExtractResult {
@@ -84,6 +86,7 @@ function moduleOf(unit: ExtractionUnit, o: ExtractOptions): LoraModuleValue {
       inFlat,
       rank: rule,
       ...(o.clampQuantile !== undefined ? { clampQuantile: o.clampQuantile } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
     },
   };
 }

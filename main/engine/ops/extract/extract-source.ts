@@ -31,6 +31,8 @@ export interface ExtractSource {
   readonly rank: RankRule;
   /** kohya's clamp of the factors at this quantile (extract_lora_from_models.py --clamp_quantile). */
   readonly clampQuantile?: number;
+  /** Seed of the randomized SVD (full-size matrices); the same seed gives the same factors. */
+  readonly seed?: number;
 }
 
 export async function extractSource(source: ExtractSource, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
@@ -42,5 +44,5 @@ export async function extractSource(source: ExtractSource, matmul: MatMul, opts:
       hint: 'Was a checkpoint changed while running?',
     });
   }
-  return compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, opts);
+  return compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, { ...opts, seed: source.seed });
 }

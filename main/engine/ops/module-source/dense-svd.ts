@@ -19,6 +19,8 @@ export interface DenseSVDOptions {
   readonly powerIterations?: number;
   /** Compute every singular value exactly (a dynamic rank rule that needs the whole spectrum). */
   readonly complete?: boolean;
+  /** Seed of the randomized SVD's Gaussian test matrix (default 0). */
+  readonly seed?: number;
 }
 
 export interface DenseSVDResult {
@@ -45,7 +47,7 @@ export async function denseTruncatedSVD(d: Float32Array, rows: number, cols: num
       : await lowRankSVD({ up: identity(rows), down: d, rows, rank: rows, cols }, k, matmul, svdOpts);
     return { U: r.U, S: r.S, V: r.V, k: r.k, singularValues: r.singularValues, complete: true, frobeniusSquared: r.frobeniusSquared };
   }
-  const r = await randomizedSVD({ data: d, rows, cols }, k, matmul, { oversample, powerIterations: opts.powerIterations ?? 3, signal: opts.signal });
+  const r = await randomizedSVD({ data: d, rows, cols }, k, matmul, { oversample, powerIterations: opts.powerIterations ?? 3, signal: opts.signal, seed: opts.seed ?? 0 });
   return { U: r.U, S: r.S, V: r.V, k: r.k, singularValues: r.sketchSingularValues, complete: false, frobeniusSquared: r.frobeniusSquared ?? sumOfSquares(d) };
 }
 

@@ -123,6 +123,33 @@ describe('extractLora (SD 1.5)', () => {
     }
   });
 
+  it('the seed drives the randomized SVD of full-size matrices: same seed, same factors; another seed, the same ΔW', async () => {
+    const { base, tuned, deltas } = writePair(sd15Checkpoint({ size: 'tiny' }), CHANGES, 'sd15-seed');
+    const ff = CHANGES[2]!.kohya; // 32 × 128 at rank 4: the randomized path
+    const run = async (seed: number) => {
+      const { lora } = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 4 }, seed }, { pool });
+      const m = lora.modules.find((x) => x.name === ff)!;
+      expect(m.source).toMatchObject({ type: 'extract', seed });
+      return moduleFactors(m.source, referenceMatMul);
+    };
+    const a = await run(3);
+    const b = await run(3);
+    const c = await run(11);
+    expect(Array.from(b.factors.up)).toEqual(Array.from(a.factors.up));
+    expect(Array.from(c.factors.up)).not.toEqual(Array.from(a.factors.up));
+    const want = deltas.get(ff)!;
+    for (const r of [a, c]) {
+      const d = await referenceMatMul.matmul(r.factors.up, r.factors.down, r.factors.out, r.factors.rank, r.factors.inFlat);
+      let err = 0;
+      let norm = 0;
+      for (let i = 0; i < want.values.length; i++) {
+        err += (d[i]! * r.scale - want.values[i]!) ** 2;
+        norm += want.values[i]! ** 2;
+      }
+      expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
+    }
+  });
+
   it('leaves 3×3 convolutions out without a conv rank, and text encoders when asked', async () => {
     const { base, tuned } = writePair(sd15Checkpoint({ size: 'tiny' }), CHANGES, 'sd15b');
     const { lora } = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 2 }, textEncoders: false }, { pool });
