@@ -1,3 +1,6 @@
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
+
 /** Small helpers shared by the benchmarks: repeat and report best/median, seeded data. */
 export interface Timing {
   best: number;
@@ -28,4 +31,50 @@ export function seeded(n: number, seed: number, scale = 1): Float32Array {
     out[i] = (a / 4294967296 - 0.5) * 2 * scale;
   }
   return out;
+}
+
+/** One module of a synthetic kohya LoRA: its kohya name and ΔW's out × in. */
+export interface LoraTarget {
+  kohya: string;
+  out: number;
+  in: number;
+}
+
+/**
+ * A kohya LoRA (fp16) on every target, written tensor by tensor (header first, never all in memory). up's
+ * columns decay like 1/√(j+1), so each module's spectrum decays as trained LoRAs' do; values seeded per file.
+ * Returns the file's size.
+ */
+export function writeSyntheticKohyaLora(file: string, targets: readonly LoraTarget[], o: { rank: number; alpha: number; seed: number }): number {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  const add = (name: string, shape: number[]): void => {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  };
+  for (const t of targets) {
+    add(`${t.kohya}.alpha`, []);
+    add(`${t.kohya}.lora_down.weight`, [o.rank, t.in]);
+    add(`${t.kohya}.lora_up.weight`, [t.out, o.rank]);
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8 !== 0) json += ' ';
+  const fd = openSync(file, 'w');
+  try {
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+    writeSync(fd, prefix);
+    writeSync(fd, json);
+    targets.forEach((t, i) => {
+      writeSync(fd, encodeFloat(Float32Array.of(o.alpha), 'F16'));
+      writeSync(fd, encodeFloat(seeded(o.rank * t.in, o.seed * 100_000 + 2 * i, 1 / Math.sqrt(t.in)), 'F16'));
+      const up = seeded(t.out * o.rank, o.seed * 100_000 + 2 * i + 1, 0.05);
+      for (let r = 0; r < t.out; r++) for (let j = 0; j < o.rank; j++) up[r * o.rank + j]! /= Math.sqrt(j + 1);
+      writeSync(fd, encodeFloat(up, 'F16'));
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(file).size;
 }

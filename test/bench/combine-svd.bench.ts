@@ -10,7 +10,7 @@
  *
  * Writes ~1 GB of inputs and ~0.3 GB of output; removes them afterwards unless --keep.
  */
-import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadAdapter } from '../../main/engine/adapters/load-adapter.js';
@@ -22,8 +22,7 @@ import { buildKeyMap } from '../../main/engine/naming/key-map.js';
 import { sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
 import { planCombine } from '../../main/engine/ops/combine/index.js';
 import { loadLora } from '../../main/engine/ops/load.js';
-import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
-import { seeded } from './bench-util.js';
+import { writeSyntheticKohyaLora } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -52,43 +51,6 @@ function sdxlTargets(): Target[] {
     .map((m) => ({ kohya: m.kohyaName!, out: m.target.baseShape[0]!, in: m.target.baseShape[1]! }));
 }
 
-/**
- * A kohya LoRA (fp16) on every target, written tensor by tensor (header first). up's columns decay like
- * 1/√(j+1), so each module's spectrum decays as trained LoRAs' do; values are seeded per file.
- */
-function writeLora(file: string, targets: readonly Target[], seed: number): number {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  const add = (name: string, shape: number[]): void => {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
-    header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  };
-  for (const t of targets) {
-    add(`${t.kohya}.alpha`, []);
-    add(`${t.kohya}.lora_down.weight`, [RANK, t.in]);
-    add(`${t.kohya}.lora_up.weight`, [t.out, RANK]);
-  }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const fd = openSync(file, 'w');
-  try {
-    const prefix = Buffer.alloc(8);
-    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-    writeSync(fd, prefix);
-    writeSync(fd, json);
-    targets.forEach((t, i) => {
-      writeSync(fd, encodeFloat(Float32Array.of(ALPHA), 'F16'));
-      writeSync(fd, encodeFloat(seeded(RANK * t.in, seed * 100_000 + 2 * i, 1 / Math.sqrt(t.in)), 'F16'));
-      const up = seeded(t.out * RANK, seed * 100_000 + 2 * i + 1, 0.05);
-      for (let r = 0; r < t.out; r++) for (let j = 0; j < RANK; j++) up[r * RANK + j]! /= Math.sqrt(j + 1);
-      writeSync(fd, encodeFloat(up, 'F16'));
-    });
-  } finally {
-    closeSync(fd);
-  }
-  return statSync(file).size;
-}
 
 /** ΣΔW in fp64 from the files' factors: the dense matrix the anchors form. */
 async function denseSum(files: readonly string[], kohya: string, out: number, inDim: number): Promise<Float64Array> {
@@ -135,7 +97,7 @@ async function main(): Promise<void> {
   console.log(`SDXL UNet attention + feed-forward modules: ${targets.length}; three rank-${RANK} kohya LoRAs (alpha ${ALPHA}, fp16), weights ${WEIGHTS.join(', ')}`);
   const files = [0, 1, 2].map((i) => path.join(dir, `lora-${i}.safetensors`));
   const tw = performance.now();
-  const sizes = files.map((f, i) => writeLora(f, targets, i + 1));
+  const sizes = files.map((f, i) => writeSyntheticKohyaLora(f, targets, { rank: RANK, alpha: ALPHA, seed: i + 1 }));
   console.log(`inputs written: ${sizes.map((s) => `${(s / 2 ** 20).toFixed(0)} MiB`).join(', ')} (${((performance.now() - tw) / 1000).toFixed(1)} s, not timed below)`);
   const out = path.join(dir, 'combined.safetensors');
   rmSync(out, { force: true });

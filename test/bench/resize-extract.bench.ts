@@ -25,7 +25,7 @@ import { resizeLora } from '../../main/engine/ops/resize/index.js';
 import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
 import type { RankRule } from '../../main/engine/values/lora-value.js';
 import { writeSparseBase } from '../helpers/synthetic-base.js';
-import { seeded } from './bench-util.js';
+import { seeded, writeSyntheticKohyaLora } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -52,36 +52,7 @@ function writeLora(file: string): number {
   const targets = sdxlKeyMap()
     .modules.filter((m) => m.kohyaName !== undefined && MODULE.test(m.kohyaName))
     .map((m) => ({ kohya: m.kohyaName!, out: m.target.baseShape[0]!, in: m.target.baseShape[1]! }));
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  const add = (name: string, shape: number[]): void => {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
-    header[name] = { dtype: 'F16', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  };
-  for (const t of targets) {
-    add(`${t.kohya}.alpha`, []);
-    add(`${t.kohya}.lora_down.weight`, [RANK, t.in]);
-    add(`${t.kohya}.lora_up.weight`, [t.out, RANK]);
-  }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const fd = openSync(file, 'w');
-  try {
-    const prefix = Buffer.alloc(8);
-    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-    writeSync(fd, prefix);
-    writeSync(fd, json);
-    targets.forEach((t, i) => {
-      writeSync(fd, encodeFloat(Float32Array.of(ALPHA), 'F16'));
-      writeSync(fd, encodeFloat(seeded(RANK * t.in, 2 * i + 1, 1 / Math.sqrt(t.in)), 'F16'));
-      const up = seeded(t.out * RANK, 2 * i + 2, 0.05);
-      for (let r = 0; r < t.out; r++) for (let j = 0; j < RANK; j++) up[r * RANK + j]! /= Math.sqrt(j + 1);
-      writeSync(fd, encodeFloat(up, 'F16'));
-    });
-  } finally {
-    closeSync(fd);
-  }
+  writeSyntheticKohyaLora(file, targets, { rank: RANK, alpha: ALPHA, seed: 1 });
   return targets.length;
 }
 
