@@ -5,6 +5,7 @@ import { CoveragePlot } from './CoveragePlot.js';
 import { GroupedBarPlot } from './GroupedBarPlot.js';
 import { SpectrumPlot } from './SpectrumPlot.js';
 import { SortableTable } from './SortableTable.js';
+import { UnmatchedTable } from './UnmatchedTable.js';
 
 /** Spectra: one module at a time (chosen from a list), every LoRA that has it drawn together. */
 function SpectraView({ section }: { readonly section: Extract<ReportSection, { kind: 'spectra' }> }) {
@@ -69,22 +70,7 @@ export function ReportSectionView({ section }: { readonly section: ReportSection
                 {e.source}: {e.matched} matched, {e.unmatched.length} unmatched ({e.architecture})
               </summary>
               {e.unmatched.length > 0 && (
-                <table className="data">
-                  <thead>
-                    <tr>
-                      <th>Unmatched module</th>
-                      <th>Why</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.unmatched.map((u) => (
-                      <tr key={u.module}>
-                        <td className="mono">{u.module}</td>
-                        <td>{u.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <UnmatchedTable unmatched={e.unmatched} />
               )}
             </details>
           ))}

@@ -3,6 +3,7 @@ import type { InspectionResult } from '../../../../shared/ipc/inspection.js';
 import { baseName, formatBytes, formatCompact, formatCount } from '../../format/format.js';
 import { CoveragePlot } from '../../plots/CoveragePlot.js';
 import { GroupedBarPlot } from '../../plots/GroupedBarPlot.js';
+import { UnmatchedTable } from '../../plots/UnmatchedTable.js';
 
 function Kv({ items }: { readonly items: readonly [string, string | number | undefined | null][] }) {
   return (
@@ -147,22 +148,7 @@ export function InspectionView({ result, onComputeHashes }: { readonly result: I
           <CoveragePlot title="Matched modules per block" entries={[{ source: baseName(result.path), perBlock: mapping.perBlock, unmatched: mapping.unmatched.length }]} />
           {mapping.unmatched.length > 0 && (
             <div className="scroll-list">
-              <table className="data" aria-label="Unmatched modules">
-                <thead>
-                  <tr>
-                    <th>Unmatched module</th>
-                    <th>Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {mapping.unmatched.map((u) => (
-                    <tr key={u.module}>
-                      <td className="mono">{u.module}</td>
-                      <td>{u.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <UnmatchedTable unmatched={mapping.unmatched} label="Unmatched modules" />
             </div>
           )}
         </section>
