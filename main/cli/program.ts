@@ -9,7 +9,7 @@ import { registerCommands } from './commands/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('lora-studio')
-    .description('Compose, merge and export LoRA adapters (inspect, merge, combine, resize, extract, run, serve).')
+    .description('Compose, merge and export LoRA adapters (inspect, merge, combine, resize, extract, import, run, serve).')
     .version(APP_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

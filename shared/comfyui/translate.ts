@@ -26,6 +26,8 @@ export interface TranslateOptions {
   /** The workflow's file name: the report names it, and the graph and its outputs are named after it. */
   readonly workflow: string;
   readonly resolve: ModelResolver;
+  /** Where Save Model writes: absent, a file name relative to the graph's folder. */
+  readonly outputFolder?: string;
 }
 
 export interface ImportedWorkflow {
@@ -236,7 +238,8 @@ export function translateComfyWorkflow(graph: ComfyGraph, options: TranslateOpti
     let name = ends.size === 1 ? `${workflowSlug}-merged` : `${workflowSlug}-${slug(baseName(end.base.name))}-merged`;
     for (let i = 2; usedNames.has(name); i++) name = `${name.replace(/-\d+$/, '')}-${i}`;
     usedNames.add(name);
-    const output = `${name}.safetensors`;
+    const file = `${name}.safetensors`;
+    const output = options.outputFolder === undefined ? file : `${options.outputFolder.replace(/[\\/]+$/, '')}/${file}`;
     const from = nodes.find((n) => n.id === end.out);
     const save = add(createNode(saveModel, ids.nodeId(saveModel.type), { x: (from?.position.x ?? 0) + COLUMN, y: from?.position.y ?? 0 }, { path: output }), end.band);
     connect(end.out, save.id, 'model');

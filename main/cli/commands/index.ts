@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCombine } from './combine.js';
 import { registerExtract } from './extract.js';
+import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
 import { registerMerge } from './merge.js';
 import { registerResize } from './resize.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerMerge(program);
   registerExtract(program);
   registerResize(program);
+  registerImport(program);
   registerRun(program);
   registerServe(program);
 }
