@@ -19,7 +19,11 @@ interface ImportFlags {
 }
 
 /** Workflow text is not ours: control characters (terminal escapes) are shown as \u{…}, never sent raw. */
-const printable = (line: string): string => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+const printable = (line: string): string =>
+  Array.from(line, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\u{${code.toString(16)}}` : c;
+  }).join('');
 
 export function registerImport(program: Command): void {
   program
