@@ -47,7 +47,7 @@ export interface ElectronHandlerDeps {
   context?: GraphContextOptions;
 }
 
-const GRAPH_FILTERS: FileFilter[] = [{ name: 'LoRA Studio graph', extensions: ['json'] }];
+const GRAPH_FILTERS: FileFilter[] = [{ name: 'LoRA Studio graph or ComfyUI workflow', extensions: ['json'] }];
 
 export function createElectronHandlers(deps: ElectronHandlerDeps): ApiHandlers {
   const { engine, files, access, dialogs } = deps;
@@ -124,6 +124,17 @@ export function createElectronHandlers(deps: ElectronHandlerDeps): ApiHandlers {
       return saveAt(file, request.document);
     },
     listExamples: () => files.listExamples(),
+    importWorkflow: (request) => files.importWorkflow(request),
+    getImportSettings: () => files.getImportSettings(),
+    setImportSettings: async (settings) => {
+      // Paths the renderer names are only accepted when they were chosen in a dialog (or are already stored).
+      const stored = await files.getImportSettings();
+      for (const p of [settings.modelsDir, settings.extraModelPaths]) {
+        if (p === null || p.trim() === '' || p === stored.modelsDir || p === stored.extraModelPaths) continue;
+        if (!access.isAllowed(path.resolve(p))) throw new EngineError('not-allowed', `"${p}" was not chosen in a dialog.`, { file: p, hint: 'Use Choose… to pick it.' });
+      }
+      return files.setImportSettings(settings);
+    },
 
     pickFile,
     listDirectory: (request) => files.listDirectory(request),

@@ -34,6 +34,9 @@ export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, opti
       throw unsupported('The native save dialog', 'Choose the path with the file browser, then call saveGraph with it.');
     },
     listExamples: () => files.listExamples(),
+    importWorkflow: (request) => files.importWorkflow(request),
+    getImportSettings: () => files.getImportSettings(),
+    setImportSettings: (settings) => files.setImportSettings(settings),
 
     pickFile: async () => {
       throw unsupported('The native file dialog', 'Use the file browser (listDirectory).');

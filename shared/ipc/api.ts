@@ -16,6 +16,9 @@ import type {
   DirectoryListing,
   DocumentState,
   ExampleGraph,
+  ImportedWorkflowResult,
+  ImportSettings,
+  ImportWorkflowRequest,
   ListDirectoryRequest,
   OpenedGraph,
   OpenGraphRequest,
@@ -37,7 +40,10 @@ export interface PlatformApi {
   /** The active compute backend, why the others were skipped, cores and memory. */
   getBackendInfo(): Promise<BackendInfo>;
 
-  /** Without a path: the native open dialog (null if cancelled). With one: that file. Newer-format files reject with code "newer-version". */
+  /**
+   * Without a path: the native open dialog (null if cancelled). With one: that file. Newer-format files reject
+   * with code "newer-version". A ComfyUI workflow is imported (the result carries `imported`, its report).
+   */
   openGraph(request?: OpenGraphRequest): Promise<OpenedGraph | null>;
   /** Writes atomically to a known path and adds it to the recent files. */
   saveGraph(request: SaveGraphRequest): Promise<SavedGraph>;
@@ -45,6 +51,12 @@ export interface PlatformApi {
   saveGraphAs(request: SaveGraphAsRequest): Promise<SavedGraph | null>;
   /** The bundled example graphs (their demo files generated if missing). */
   listExamples(): Promise<ExampleGraph[]>;
+  /** A ComfyUI workflow's text (dropped on the canvas) → the graph that bakes its LoRA chains, and the import report. */
+  importWorkflow(request: ImportWorkflowRequest): Promise<ImportedWorkflowResult>;
+  /** Where the ComfyUI import finds model files. */
+  getImportSettings(): Promise<ImportSettings>;
+  /** Checks that the folder and file exist, stores them and returns what was stored. */
+  setImportSettings(settings: ImportSettings): Promise<ImportSettings>;
 
   /** The native dialog for a file param; null if cancelled. */
   pickFile(request: PickFileRequest): Promise<string | null>;

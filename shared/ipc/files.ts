@@ -1,5 +1,6 @@
 /** Graph files, dialogs, the browser-mode file browser, recent files and crash recovery. */
 import { z } from 'zod';
+import { importReportSchema } from '../comfyui/import-report.js';
 import { graphDocumentSchema } from '../graph/document.js';
 
 export const fileFilterSchema = z.object({ name: z.string(), extensions: z.array(z.string()) });
@@ -24,6 +25,8 @@ export const openedGraphSchema = z.object({
   document: graphDocumentSchema,
   /** The file's graph format version when it was upgraded on open (saving writes the current one). */
   migratedFrom: z.number().int().optional(),
+  /** The file was a ComfyUI workflow: `document` is its import (not saved yet; `path` is the workflow's). */
+  imported: importReportSchema.optional(),
 });
 export type OpenedGraph = z.infer<typeof openedGraphSchema>;
 
@@ -82,3 +85,19 @@ export type Recovery = z.infer<typeof recoverySchema>;
 /** What the window shows and whether closing needs a prompt. */
 export const documentStateSchema = z.object({ path: z.string().nullable(), name: z.string(), dirty: z.boolean() });
 export type DocumentState = z.infer<typeof documentStateSchema>;
+
+/** A ComfyUI workflow dropped on the canvas: its text and file name (browser mode cannot send a path). */
+export const importWorkflowRequestSchema = z.object({ text: z.string().max(32 * 1024 * 1024), name: z.string().min(1).max(1024) });
+export type ImportWorkflowRequest = z.infer<typeof importWorkflowRequestSchema>;
+
+export const importedWorkflowSchema = z.object({ document: graphDocumentSchema, report: importReportSchema });
+export type ImportedWorkflowResult = z.infer<typeof importedWorkflowSchema>;
+
+/** Where the ComfyUI import looks for model files (kept in <config>/import-settings.json). */
+export const importSettingsSchema = z.object({
+  /** ComfyUI's models folder (checkpoints/, loras/ … inside), or its root. */
+  modelsDir: z.string().nullable(),
+  /** ComfyUI's extra_model_paths.yaml. */
+  extraModelPaths: z.string().nullable(),
+});
+export type ImportSettings = z.infer<typeof importSettingsSchema>;

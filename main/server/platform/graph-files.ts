@@ -6,9 +6,11 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_NAME, APP_VERSION } from '../../../shared/app-info.js';
+import { detectComfyWorkflow } from '../../../shared/comfyui/index.js';
 import { parseGraph, serializeGraph } from '../../../shared/graph/codec.js';
 import { GRAPH_FORMAT, type GraphDocument } from '../../../shared/graph/document.js';
 import type { OpenedGraph } from '../../../shared/ipc/files.js';
+import { importWorkflowValue, type WorkflowImportOptions } from '../../engine/comfyui/import-workflow.js';
 import { EngineError } from '../../engine/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -43,9 +45,24 @@ async function readSmallFile(file: string, doing: string): Promise<string> {
   }
 }
 
-export async function openGraphFile(file: string): Promise<OpenedGraph> {
+const jsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A graph file, or a ComfyUI workflow (imported with `workflowImport`; the result carries its report). */
+export async function openGraphFile(file: string, workflowImport: WorkflowImportOptions = {}): Promise<OpenedGraph> {
   const abs = path.resolve(file);
-  const parsed = parseGraph(await readSmallFile(abs, 'open'), { file: abs });
+  const text = await readSmallFile(abs, 'open');
+  const value = jsonOrUndefined(text);
+  if (detectComfyWorkflow(value) !== null) {
+    const { document, report } = await importWorkflowValue(value, abs, workflowImport);
+    return { path: abs, document, imported: report };
+  }
+  const parsed = parseGraph(text, { file: abs });
   return { path: abs, document: parsed.document, ...(parsed.migratedFrom !== undefined ? { migratedFrom: parsed.migratedFrom } : {}) };
 }
 

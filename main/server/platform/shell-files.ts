@@ -6,11 +6,13 @@
 import path from 'node:path';
 import type { ApiHandlers } from '../../../shared/ipc/api.js';
 import type { AutosaveRequest, DirectoryListing, ListDirectoryRequest, OpenedGraph, SavedGraph, SaveGraphRequest } from '../../../shared/ipc/files.js';
+import { importWorkflowText } from '../../engine/comfyui/import-workflow.js';
 import type { AppPaths } from './app-paths.js';
 import { AutosaveStore } from './autosave-store.js';
 import { listExampleGraphs } from './examples.js';
 import { defaultPlaces, listDirectory } from './file-browser.js';
 import { openGraphFile, saveGraphFile } from './graph-files.js';
+import { ImportSettingsStore } from './import-settings.js';
 import { RecentFiles } from './recent-files.js';
 
 export interface ShellFilesOptions {
@@ -22,7 +24,16 @@ export interface ShellFilesOptions {
 
 export type ShellFileMethods = Pick<
   ApiHandlers,
-  'listExamples' | 'listDirectory' | 'getRecentFiles' | 'clearRecentFiles' | 'getRecovery' | 'saveAutosave' | 'discardRecovery'
+  | 'listExamples'
+  | 'listDirectory'
+  | 'getRecentFiles'
+  | 'clearRecentFiles'
+  | 'getRecovery'
+  | 'saveAutosave'
+  | 'discardRecovery'
+  | 'importWorkflow'
+  | 'getImportSettings'
+  | 'setImportSettings'
 >;
 
 export interface ShellFiles extends ShellFileMethods {
@@ -50,6 +61,7 @@ const inside = (dir: string, file: string): boolean => {
 export function createShellFiles(options: ShellFilesOptions): ShellFiles {
   const recent = new RecentFiles(options.configDir);
   const autosave = new AutosaveStore(options.configDir);
+  const importSettings = new ImportSettingsStore(options.configDir);
   const { examplesDir, demoDir } = options.paths;
   let lastFolder: string | undefined;
   let docPath: string | null = null;
@@ -67,8 +79,14 @@ export function createShellFiles(options: ShellFilesOptions): ShellFiles {
     recent,
     autosave,
     async openGraphAt(file) {
-      const opened = await openGraphFile(file);
+      const opened = await openGraphFile(file, await importSettings.importOptions());
       lastFolder = path.dirname(opened.path);
+      if (opened.imported) {
+        // An imported workflow opens as an untitled graph whose relative outputs land beside the workflow.
+        docPath = null;
+        docDir = lastFolder;
+        return opened;
+      }
       setDoc(opened.path);
       if (!inside(examplesDir, opened.path)) await recent.add(opened.path);
       return opened;
@@ -96,6 +114,11 @@ export function createShellFiles(options: ShellFilesOptions): ShellFiles {
     listDirectory(request?: ListDirectoryRequest): Promise<DirectoryListing> {
       return listDirectory(request, { ...(lastFolder !== undefined ? { startDir: lastFolder } : {}), places });
     },
+    async importWorkflow(request) {
+      return importWorkflowText(request.text, request.name, await importSettings.importOptions());
+    },
+    getImportSettings: () => importSettings.read(),
+    setImportSettings: (settings) => importSettings.write(settings),
     getRecentFiles: () => recent.list(),
     clearRecentFiles: () => recent.clear(),
     getRecovery: () => autosave.recovery(),
