@@ -4,6 +4,8 @@ import { usePlatform } from '../api/api-context.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.js';
 import { FileBrowserDialog } from '../dialogs/FileBrowserDialog.js';
+import { ImportReportDialog } from '../dialogs/ImportReportDialog.js';
+import { ImportSettingsDialog } from '../dialogs/ImportSettingsDialog.js';
 import { InspectFileDialog } from '../dialogs/InspectFileDialog.js';
 import { ShortcutsDialog } from '../dialogs/ShortcutsDialog.js';
 import { createFileActions } from '../files/file-actions.js';
@@ -58,6 +60,8 @@ function Workbench() {
         <BottomPanel />
       </div>
       <Toasts />
+      <ImportReportDialog />
+      <ImportSettingsDialog />
       <FileBrowserDialog />
       <ConfirmDialog />
       <ShortcutsDialog />

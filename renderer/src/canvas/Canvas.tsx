@@ -2,6 +2,7 @@ import { useCallback, type DragEvent, type MouseEvent } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import { CATEGORY_INFO, NODE_REGISTRY } from '../../../shared/nodes/index.js';
 import { addNodeOfType } from '../actions/add-node-of-type.js';
+import { useActions } from '../app/actions-context.js';
 import { EDGE_COMPONENTS, NODE_COMPONENTS } from '../nodes/node-types.js';
 import type { StudioFlowEdge, StudioFlowNode } from '../nodes/flow-types.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
@@ -15,6 +16,8 @@ import { useFlowElements } from './use-flow-elements.js';
 import { forgetCanvasPointer, usePointerTracker } from './pointer.js';
 import { useFitOnLoad } from './use-fit-on-load.js';
 
+/** A dropped file bigger than this is not read (workflows are small JSON files). */
+const MAX_DROPPED_WORKFLOW_BYTES = 32 * 1024 * 1024;
 const SNAP_GRID: [number, number] = [20, 20];
 const MINIMAP_SIZE = { width: 160, height: 110 };
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
@@ -28,6 +31,7 @@ function minimapColor(node: StudioFlowNode): string {
 export function Canvas() {
   const store = useAppStoreApi();
   const rf = useReactFlow<StudioFlowNode, StudioFlowEdge>();
+  const actions = useActions();
   const theme = useAppStore((s) => s.theme);
   const snapToGrid = useAppStore((s) => s.snapToGrid);
   const empty = useAppStore((s) => s.doc.nodes.length === 0);
@@ -46,7 +50,7 @@ export function Canvas() {
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes(NODE_DRAG_MIME)) {
+    if (e.dataTransfer.types.includes(NODE_DRAG_MIME) || e.dataTransfer.types.includes('Files')) {
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
     }
@@ -54,13 +58,24 @@ export function Canvas() {
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      // A file from the desktop: a ComfyUI workflow to import (a graph file goes through Open).
+      const file = e.dataTransfer.files[0];
+      if (file) {
+        e.preventDefault();
+        if (!/\.json$/i.test(file.name) || file.size > MAX_DROPPED_WORKFLOW_BYTES) {
+          store.getState().toast('warning', `“${file.name}” is not a workflow: drop a ComfyUI workflow (.json) to import it.`, 'Models and LoRAs are chosen on Load nodes.');
+          return;
+        }
+        void file.text().then((text) => actions.file.importWorkflow(text, file.name));
+        return;
+      }
       const type = e.dataTransfer.getData(NODE_DRAG_MIME);
       if (!type) return;
       e.preventDefault();
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       addNodeOfType(store, type, { x: Math.round(p.x), y: Math.round(p.y) });
     },
-    [store, rf],
+    [store, rf, actions],
   );
 
   return (

@@ -3,7 +3,7 @@
  * dialogs) paths come from the in-app file browser. A document with unsaved changes is never dropped
  * without asking.
  */
-import { emptyGraph, upgradeNodes, type GraphDocument } from '../../../shared/graph/index.js';
+import { emptyGraph, GRAPH_FORMAT, parseGraph, upgradeNodes, type GraphDocument } from '../../../shared/graph/index.js';
 import type { PlatformApi } from '../../../shared/ipc/api.js';
 import { PlatformApiError } from '../../../shared/ipc/errors.js';
 import type { ExampleGraph, Recovery } from '../../../shared/ipc/files.js';
@@ -14,12 +14,14 @@ import { parentPath } from '../graph/paths.js';
 import type { AppStore } from '../store/app-store.js';
 import { documentName, selectIsDirty } from '../store/selectors.js';
 
-export const GRAPH_FILTERS = [{ name: 'LoRA Studio graph', extensions: ['json'] }] as const;
+export const GRAPH_FILTERS = [{ name: 'LoRA Studio graph or ComfyUI workflow', extensions: ['json'] }] as const;
 
 export interface FileActions {
   newGraph(): Promise<boolean>;
   open(path?: string): Promise<boolean>;
   openExample(example: ExampleGraph): Promise<boolean>;
+  /** A ComfyUI workflow dropped on the canvas: imported into an untitled graph, its report shown. */
+  importWorkflow(text: string, name: string): Promise<boolean>;
   save(): Promise<boolean>;
   saveAs(): Promise<boolean>;
   restore(recovery: Recovery): void;
@@ -30,6 +32,14 @@ export interface FileActions {
 function errorToast(store: AppStore, what: string, e: unknown): void {
   if (e instanceof PlatformApiError) store.getState().toast('error', `${what}: ${e.message}`, e.hint);
   else store.getState().toast('error', `${what}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function tryGraph(text: string, name: string): GraphDocument | undefined {
+  try {
+    return parseGraph(text, { file: name }).document;
+  } catch {
+    return undefined;
+  }
 }
 
 const withJsonExtension = (p: string): string => (/\.json$/i.test(p) ? p : `${p}.json`);
@@ -85,6 +95,12 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
         }
         const opened = await api.openGraph(chosen !== undefined ? { path: chosen } : undefined);
         if (!opened) return false;
+        if (opened.imported) {
+          // A ComfyUI workflow: an untitled graph (Save asks where); relative outputs land beside the workflow.
+          load(opened.document, null, { sourceDir: parentPath(opened.path) ?? null });
+          store.getState().setDialog({ kind: 'import-report', report: opened.imported });
+          return true;
+        }
         load(opened.document, opened.path);
         if (opened.migratedFrom !== undefined) store.getState().toast('info', `This graph was written in format version ${opened.migratedFrom}; it was upgraded, and saving writes the current version.`);
         return true;
@@ -104,6 +120,26 @@ export function createFileActions(api: PlatformApi, info: AppInfo, store: AppSto
         return true;
       } catch (e) {
         errorToast(store, `Could not open the example “${example.title}”`, e);
+        return false;
+      }
+    },
+    async importWorkflow(text, name) {
+      if (!(await actions.confirmDiscard())) return false;
+      try {
+        if (text.includes(`"${GRAPH_FORMAT}"`)) {
+          // A LoRA Studio graph dropped from the desktop opens as an untitled copy (the drop carries no path).
+          const graph = tryGraph(text, name);
+          if (graph) {
+            load(graph, null);
+            return true;
+          }
+        }
+        const imported = await api.importWorkflow({ text, name });
+        load(imported.document, null);
+        store.getState().setDialog({ kind: 'import-report', report: imported.report });
+        return true;
+      } catch (e) {
+        errorToast(store, `Could not import “${name}”`, e);
         return false;
       }
     },

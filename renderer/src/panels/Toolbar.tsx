@@ -112,7 +112,7 @@ export function Toolbar() {
       <button type="button" className="btn" onClick={() => void actions.file.newGraph()} title="New graph (Alt+N)">
         New
       </button>
-      <button type="button" className="btn" onClick={() => void actions.file.open()} title="Open a graph (Ctrl+O)">
+      <button type="button" className="btn" onClick={() => void actions.file.open()} title="Open a graph or a ComfyUI workflow (Ctrl+O)">
         Open…
       </button>
       <RecentMenu />
@@ -150,6 +150,9 @@ export function Toolbar() {
       <span className="sep" />
       <button type="button" className="btn icon" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'} title="Light / dark (Alt+T)">
         {theme === 'dark' ? '☀' : '☾'}
+      </button>
+      <button type="button" className="btn" onClick={() => setDialog({ kind: 'import-settings' })} aria-label="ComfyUI models folder" title="ComfyUI models folder: where imported workflows find their checkpoints and LoRAs">
+        Models…
       </button>
       <button type="button" className="btn icon" onClick={() => setDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
         ?

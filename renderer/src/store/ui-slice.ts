@@ -1,3 +1,4 @@
+import type { ImportReport } from '../../../shared/comfyui/import-report.js';
 import type { PortType } from '../../../shared/nodes/index.js';
 import type { SliceCreator } from './slice.js';
 
@@ -18,7 +19,12 @@ export interface QuickAddRequest {
   readonly from?: { readonly nodeId: string; readonly port: string; readonly side: 'output' | 'input'; readonly type: PortType };
 }
 
-export type Dialog = { readonly kind: 'shortcuts' } | { readonly kind: 'inspect-file'; readonly path: string } | { readonly kind: 'none' };
+export type Dialog =
+  | { readonly kind: 'shortcuts' }
+  | { readonly kind: 'inspect-file'; readonly path: string }
+  | { readonly kind: 'import-report'; readonly report: ImportReport }
+  | { readonly kind: 'import-settings' }
+  | { readonly kind: 'none' };
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 

@@ -13,7 +13,7 @@ function fakeActions() {
   const rec = (name: string) => vi.fn(async (): Promise<boolean> => (calls.push(name), true));
   const recVoid = (name: string) => vi.fn(async (): Promise<void> => void calls.push(name));
   const actions: AppActions = {
-    file: { newGraph: rec('new'), open: rec('open'), openExample: rec('example'), save: rec('save'), saveAs: rec('save-as'), restore: vi.fn(), confirmDiscard: rec('confirm') },
+    file: { newGraph: rec('new'), open: rec('open'), openExample: rec('example'), importWorkflow: rec('import'), save: rec('save'), saveAs: rec('save-as'), restore: vi.fn(), confirmDiscard: rec('confirm') },
     run: { run: recVoid('run'), stop: recVoid('stop') },
     canvas: { fitView: () => calls.push('fit-view'), autoLayout: () => calls.push('auto-layout'), focusNode: (id) => calls.push(`focus ${id}`), quickAddAtCenter: () => calls.push('quick-add'), addNodeAtCenter: (t) => calls.push(`add ${t}`) },
   };
