@@ -61,8 +61,8 @@ interface ChainEnd {
 type Source = { readonly ok: true; readonly end: ChainEnd } | { readonly ok: false; readonly reason: string };
 
 const COLUMN = 320;
-const LORA_ROW = 240;
-const BRANCH_ROW = 480;
+const LORA_ROW = 200;
+const BRANCH_ROW = 400;
 
 function baseName(file: string): string {
   const last = file.replace(/\\/g, '/').split('/').pop() ?? file;
@@ -184,12 +184,12 @@ export function translateComfyWorkflow(graph: ComfyGraph, options: TranslateOpti
       const path = resolve('loras', entry.name, entry.node);
       const entryNode = graph.byId.get(entry.node);
       const lora = add({
-        ...createNode(loadLora, ids.nodeId(loadLora.type), { x: COLUMN * depth, y: y + LORA_ROW }, { path }),
+        ...createNode(loadLora, ids.nodeId(loadLora.type), { x: COLUMN * (depth - 1) + 20, y: y + LORA_ROW }, { path }),
         ...(entryNode?.title !== undefined && entryNode.type !== 'CR LoRA Stack' && reading.entries.length === 1 ? { title: entryNode.title } : {}),
       }, end.band);
       const unetOnly = end.base.folder === 'diffusion_models';
       const apply = add(
-        createNode(applyLora, ids.nodeId(applyLora.type), { x: COLUMN * (depth + 1), y }, { strength: entry.strengthModel, teStrength: entry.strengthClip, allowUnmatched: unetOnly }),
+        createNode(applyLora, ids.nodeId(applyLora.type), { x: COLUMN * depth, y }, { strength: entry.strengthModel, teStrength: entry.strengthClip, allowUnmatched: unetOnly }),
         end.band,
       );
       connect(end.out, apply.id, 'model');
