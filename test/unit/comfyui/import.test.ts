@@ -203,6 +203,31 @@ describe('ComfyUI import: stackers', () => {
   });
 });
 
+describe('ComfyUI import: other loaders', () => {
+  it('CheckpointLoader (config + checkpoint widgets, UI format) and UNETLoader (diffusion model: text-encoder parts not baked, Allow unmatched on, said in the report)', () => {
+    const ui = {
+      version: 0.4,
+      nodes: [
+        { id: 1, type: 'CheckpointLoader', mode: 0, outputs: [{ name: 'MODEL', links: [1] }], widgets_values: ['v1-inference.yaml', 'sd15/base.safetensors'] },
+        { id: 2, type: 'LoraLoader', mode: 0, inputs: [{ name: 'model', link: 1 }], widgets_values: ['a.safetensors', 0.5, 0.25] },
+      ],
+      links: [[1, 1, 0, 2, 0, 'MODEL']],
+    };
+    expect(chains(importComfyWorkflow(ui, { workflow: 'ckpt.json', resolve }).document)[0]).toMatchObject({ base: '/models/checkpoints/sd15/base.safetensors', steps: [{ strength: 0.5, teStrength: 0.25 }] });
+
+    const api = {
+      '1': { class_type: 'UNETLoader', inputs: { unet_name: 'flux1-dev.safetensors', weight_dtype: 'default' } },
+      '2': { class_type: 'LoraLoader', inputs: { lora_name: 'flux-style.safetensors', strength_model: 1, strength_clip: 1, model: ['1', 0], clip: ['3', 0] } },
+      '3': { class_type: 'DualCLIPLoader', inputs: { clip_name1: 't5xxl.safetensors', clip_name2: 'clip_l.safetensors', type: 'flux' } },
+    };
+    const { document, report } = importComfyWorkflow(api, { workflow: 'flux.json', resolve });
+    expect(chains(document)[0]!.base).toBe('/models/diffusion_models/flux1-dev.safetensors');
+    expect(document.nodes.find((n) => n.type === NODE_TYPES.applyLora)?.params.allowUnmatched).toBe(true);
+    expect(report.notes[0]).toMatch(/flux1-dev\.safetensors is a diffusion model without text encoders/);
+    expect(report.notImported.map((g) => g.type)).toEqual(['DualCLIPLoader']);
+  });
+});
+
 describe('ComfyUI import: branches and dead ends', () => {
   it('one checkpoint with two LoRA branches gets one Save Model per branch and keeps the shared step once', () => {
     const value = {
