@@ -263,6 +263,9 @@ export function translateComfyWorkflow(graph: ComfyGraph, options: TranslateOpti
     groups.set(node.type, list);
   }
   report.notImported = [...groups].map(([type, list]) => ({ type, nodes: list }));
+  if ([...groups.keys()].some((t) => t.startsWith('workflow>') || t.startsWith('workflow/'))) {
+    report.notes.push('Group nodes ("workflow>…") are not expanded: LoRA loaders inside them were not read. Ungroup them, or convert them to subgraphs, and import again.');
+  }
   if (report.outputs.length === 0) report.notes.push('No checkpoint loader → LoRA loader chain was found: the graph is empty.');
 
   const document: GraphDocument = {

@@ -87,8 +87,8 @@ interface Scope {
   readonly mode?: ComfyNodeMode;
 }
 
-function scopeOf(nodes: readonly UiNode[], links: readonly UiLink[] | null | undefined, extra: Omit<Scope, 'nodes' | 'links'>): Scope {
-  return { ...extra, nodes: new Map(nodes.map((n) => [String(n.id), n])), links: new Map((links ?? []).map(linkRecord)) };
+function scopeOf(nodes: readonly UiNode[], links: readonly (UiLink | null)[] | null | undefined, extra: Omit<Scope, 'nodes' | 'links'>): Scope {
+  return { ...extra, nodes: new Map(nodes.map((n) => [String(n.id), n])), links: new Map((links ?? []).filter((l): l is UiLink => l !== null).map(linkRecord)) };
 }
 
 function readUi(wf: UiWorkflow, file: string): ComfyGraph {

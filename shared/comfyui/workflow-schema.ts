@@ -45,7 +45,7 @@ export const uiSubgraphSchema = z.looseObject({
   id: z.string(),
   name: z.string().optional(),
   nodes: z.array(uiNodeSchema),
-  links: z.array(uiLinkSchema).optional(),
+  links: z.array(uiLinkSchema.nullable()).optional(),
   inputs: z.array(z.looseObject({ name: z.string() })).optional(),
   outputs: z.array(z.looseObject({ name: z.string() })).optional(),
 });
@@ -53,7 +53,8 @@ export const uiSubgraphSchema = z.looseObject({
 export const uiWorkflowSchema = z.looseObject({
   version: z.number().optional(),
   nodes: z.array(uiNodeSchema),
-  links: z.array(uiLinkSchema).nullable().optional(),
+  /** Some saved workflows hold null where a link was deleted. */
+  links: z.array(uiLinkSchema.nullable()).nullable().optional(),
   definitions: z.looseObject({ subgraphs: z.array(uiSubgraphSchema).optional() }).nullable().optional(),
 });
 

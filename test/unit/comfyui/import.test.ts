@@ -253,6 +253,21 @@ describe('ComfyUI import: branches and dead ends', () => {
     expect(new Set(spots).size).toBe(spots.length);
   });
 
+  it('tolerates deleted links saved as null; says that group nodes are not expanded', () => {
+    const ui = {
+      version: 0.4,
+      nodes: [
+        { id: 1, type: 'CheckpointLoaderSimple', mode: 0, widgets_values: ['base.safetensors'] },
+        { id: 2, type: 'LoraLoaderModelOnly', mode: 0, inputs: [{ name: 'model', link: 1 }], widgets_values: ['a.safetensors', 0.5] },
+        { id: 3, type: 'workflow>My samplers', mode: 0, inputs: [{ name: 'model', link: 2 }], widgets_values: [] },
+      ],
+      links: [null, [1, 1, 0, 2, 0, 'MODEL'], [2, 2, 0, 3, 0, 'MODEL']],
+    };
+    const { document, report } = importComfyWorkflow(ui, { workflow: 'groups.json', resolve });
+    expect(chains(document)[0]!.steps).toEqual([{ lora: '/models/loras/a.safetensors', strength: 0.5, teStrength: 0 }]);
+    expect(report.notes).toEqual([expect.stringMatching(/^Group nodes \("workflow>…"\) are not expanded/)]);
+  });
+
   it('a workflow without a LoRA chain gives an empty graph and says so', () => {
     const { document, report } = importComfyWorkflow({ '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'x.safetensors' } } }, { workflow: 'plain.json', resolve });
     expect(document.nodes).toEqual([]);
