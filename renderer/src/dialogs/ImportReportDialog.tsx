@@ -48,7 +48,7 @@ function ReportBody({ report }: { readonly report: ImportReport }) {
       {report.unresolved.length > 0 && (
         <section aria-label="Files not found">
           <h3>Not found in the models folders ({report.unresolved.length})</h3>
-          <p className="muted">They stay in the graph as missing files: set the ComfyUI models folder, or pick each file on its node.</p>
+          <p className="muted">They stay in the graph as missing files: set the ComfyUI models folder and open the workflow again, or pick each file on its node.</p>
           <ul>
             {report.unresolved.map((u) => (
               <li key={`${u.folder}/${u.name}/${u.comfyNode}`} className="mono">
