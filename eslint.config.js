@@ -2,9 +2,12 @@
 //   shared/        imports nothing platform-specific (no node:*, electron, DOM libraries, React)
 //   main/engine/   never imports electron or the renderer
 //   renderer/      never imports main/ or node:*; only shared/
+// Packages are checked by no-restricted-imports (import text); files of this repository by
+// eslint-plugin-boundaries on the RESOLVED path (eslint.layers.js), so no spelling of a path gets around them.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layerConfigs } from './eslint.layers.js';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', 'http', 'https', 'net', 'url', 'stream', 'events', 'util', 'zlib', 'buffer', 'process'];
 const nodePatterns = ['node:*', ...nodeBuiltins, ...nodeBuiltins.map((m) => `${m}/*`)];
@@ -30,7 +33,6 @@ export default tseslint.config(
           { group: nodePatterns, message: 'shared/ is pure TypeScript: no Node built-ins (DESIGN.md §2).' },
           { group: ['electron', 'electron/*'], message: 'shared/ must not import electron.' },
           { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@xyflow/*'], message: 'shared/ must not import React.' },
-          { group: ['**/main/**', '**/renderer/**', '../main/*', '../renderer/*'], message: 'shared/ must not import main/ or renderer/.' },
           { group: ['@tensorflow/*'], message: 'shared/ must not import the compute backend.' },
         ],
       }],
@@ -42,12 +44,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['electron', 'electron/*'], message: 'main/engine is headless: never import electron (DESIGN.md §2).' },
-          { group: ['**/renderer/**'], message: 'main/engine must not import the renderer.' },
-          { group: ['**/main/electron/**', '**/main/cli/**', '**/main/server/**', '**/main/preload/**', '../../electron/*', '../../cli/*', '../../server/*'], message: 'main/engine must not import a shell.' },
         ],
       }],
     },
   },
+  ...layerConfigs,
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
@@ -55,7 +56,6 @@ export default tseslint.config(
         patterns: [
           { group: nodePatterns, message: 'renderer/ runs in a sandboxed page: no Node built-ins (DESIGN.md §2).' },
           { group: ['electron', 'electron/*'], message: 'renderer/ talks to the platform through shared/ipc PlatformApi only.' },
-          { group: ['**/main/**'], message: 'renderer/ must not import main/; only shared/.' },
           { group: ['@tensorflow/*'], message: 'tensors never reach the renderer.' },
         ],
       }],

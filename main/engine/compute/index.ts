@@ -9,7 +9,7 @@ export type { PoolStats, RunOptions, WorkerInfo, WorkerPoolOptions } from './wor
 export { resolveWorkerScript, WORKER_SCRIPT_NAME } from './worker-script.js';
 export { defineTask } from './task.js';
 export type { TaskContext, TaskHandler, TaskOutput } from './task.js';
-export type { TaskName, TaskPayload, TaskResult, WorkerTasks } from './worker-tasks.js';
+export type { TaskName, TaskPayload, TaskResult, WorkerTaskMap } from './worker-pool.js';
 export { deserializeError, serializeError } from './worker-errors.js';
 export type { SerializedError } from './worker-errors.js';
 export type { PingPayload, PingResult } from './tasks/ping.js';

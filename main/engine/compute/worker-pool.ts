@@ -12,7 +12,18 @@ import type { BackendInfo, BackendPreference } from './backend.js';
 import { deserializeError } from './worker-errors.js';
 import type { EngineWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 import { resolveWorkerScript } from './worker-script.js';
-import type { TaskName, TaskPayload, TaskResult } from './worker-tasks.js';
+import type { TaskHandler } from './task.js';
+
+/**
+ * The tasks a worker can run, by name: filled in by the registry above ops (workers/worker-tasks.ts augments this
+ * interface), so that compute/ types `run` without importing the operations.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface WorkerTaskMap {}
+
+export type TaskName = keyof WorkerTaskMap & string;
+export type TaskPayload<N extends TaskName> = WorkerTaskMap[N] extends TaskHandler<infer P, unknown> ? P : never;
+export type TaskResult<N extends TaskName> = WorkerTaskMap[N] extends TaskHandler<never, infer R> ? R : never;
 
 export interface WorkerPoolOptions {
   /** Number of workers (default: env LORA_STUDIO_WORKERS, else os.availableParallelism()). */

@@ -13,6 +13,7 @@ import { matmulTask } from './tasks/matmul.js';
 import { randomizedSVDTask } from './tasks/randomized-svd.js';
 import { pingTask } from './tasks/ping.js';
 import type { TaskHandler, TaskOutput } from './task.js';
+import type { TaskName } from './worker-pool.js';
 
 export const workerTasks = {
   ping: pingTask,
@@ -29,9 +30,13 @@ export const workerTasks = {
 };
 
 export type WorkerTasks = typeof workerTasks;
-export type TaskName = keyof WorkerTasks;
-export type TaskPayload<N extends TaskName> = Parameters<WorkerTasks[N]>[0];
-export type TaskResult<N extends TaskName> = Awaited<ReturnType<WorkerTasks[N]>>['result'];
+export type { TaskName, TaskPayload, TaskResult } from './worker-pool.js';
+
+declare module './worker-pool.js' {
+  // The pool's task names and types are this registry's.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WorkerTaskMap extends WorkerTasks {}
+}
 
 /** Any registered handler, as the worker's dispatcher sees it (the payload arrives untyped). */
 export type AnyTaskHandler = TaskHandler<never, unknown>;

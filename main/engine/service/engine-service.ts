@@ -82,8 +82,6 @@ interface ActiveRunState {
   hardKill?: NodeJS.Timeout;
 }
 
-export { engineApiHandlers, type EngineApiHandlers, type EngineApiSource } from './api-handlers.js';
-
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
   const registry = options.registry ?? NODE_REGISTRY;
   const kernels = options.kernels ?? createKernelRegistry();

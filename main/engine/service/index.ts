@@ -1,2 +1,3 @@
-export { createEngineService, engineApiHandlers, type EngineApiHandlers, type EngineService, type EngineServiceOptions, type GraphContext, type RunFinishedEvent } from './engine-service.js';
+export { engineApiHandlers, type EngineApiHandlers, type EngineApiSource } from './api-handlers.js';
+export { createEngineService, type EngineService, type EngineServiceOptions, type GraphContext, type RunFinishedEvent } from './engine-service.js';
 export type { EngineEventListener } from './event-hub.js';

@@ -16,7 +16,7 @@ import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeReg
 import { fusedAddCast } from './fused-add.js';
 import { lowRankJob, type LowRankJob } from './kernels/low-rank-job.js';
 import type { OutputSink } from './kernels/low-rank-bake.js';
-import { moduleDelta } from './module-delta.js';
+import { moduleDelta } from '../module-source/module-factors.js';
 import { scaledDelta } from './scaled-delta.js';
 import { applyModelMerge } from '../model-merge/merge-tensor.js';
 import type { BiasPatch, DeltaPatch, MergePatch, ReplacePatch, TensorJob, TensorPatch } from './patch-spec.js';

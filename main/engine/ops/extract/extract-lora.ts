@@ -18,23 +18,9 @@ import type { LoraModuleValue, LoraValue, RankRule } from '../../values/lora-val
 import type { BaseModel } from '../../values/model-value.js';
 import { checkClampQuantile } from '../module-source/clamp-quantile.js';
 import { checkRankRule } from '../module-source/rank-rule.js';
+import type { ExtractOptions } from './extract-options.js';
 import { ExtractReport } from './extract-report.js';
 import { planExtraction, type ExtractionUnit } from './plan-extraction.js';
-
-export interface ExtractOptions {
-  /** Fixed rank, or a dynamic rule with maxRank as the largest rank allowed. */
-  readonly rank: RankRule;
-  /** 3×3 convolutions are extracted only with a conv rank (kohya --conv_dim): fixed, or the cap of a dynamic rule. */
-  readonly convRank?: number;
-  /** Skip modules whose largest |ΔW| entry is at most this (default 0.01, kohya's --min_diff). */
-  readonly threshold?: number;
-  /** Also extract text-encoder modules (default true). */
-  readonly textEncoders?: boolean;
-  /** kohya's --clamp_quantile (0.99 there); absent: no clamp (exact). */
-  readonly clampQuantile?: number;
-  /** Seed of the randomized SVD used for full-size matrices (default 0). */
-  readonly seed?: number;
-}
 
 export interface ExtractResult {
   readonly lora: LoraValue;

@@ -3,7 +3,7 @@ import type { Report, ReportSection } from '../../../../shared/ipc/reports.js';
 import type { SavedLoraModule } from '../../export/save-lora.js';
 import { compressionReport, type CompressionRow, type ReportSubject } from '../resize/compression-report.js';
 import { describeRankRule } from '../resize/resize-report.js';
-import type { ExtractOptions } from './extract-lora.js';
+import type { ExtractOptions } from './extract-options.js';
 import type { ExtractionUnit } from './plan-extraction.js';
 import type { DeltaStats } from './tensor-delta.js';
 

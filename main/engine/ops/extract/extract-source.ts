@@ -6,34 +6,11 @@
  */
 import type { MatMul } from '../../compute/matmul.js';
 import { EngineError, throwIfAborted } from '../../errors.js';
-import type { TensorEntry } from '../../tensor-io/safetensors-header.js';
-import type { RankRule } from '../../values/lora-value.js';
+import type { ExtractSource } from '../module-source/source-types.js';
 import { compressDense } from '../module-source/compress.js';
-import type { EvaluateOptions } from '../module-source/module-factors.js';
+import type { EvaluateOptions } from '../module-source/evaluate-options.js';
 import type { ScaledFactors } from '../module-source/scaled-factors.js';
 import { readTensorDelta } from './tensor-delta.js';
-
-/** One weight of a checkpoint; `slice`: rows [start, start+length) of a fused weight (in_proj q/k/v). */
-export interface TensorRef {
-  readonly entry: TensorEntry;
-  readonly slice?: { readonly start: number; readonly length: number };
-}
-
-export interface ExtractSource {
-  readonly type: 'extract';
-  readonly base: TensorRef;
-  readonly tuned: TensorRef;
-  /** The checkpoint stores the weight [in, out] (GPT-2 Conv1D, text_projection): ΔW is transposed into module orientation. */
-  readonly transpose: boolean;
-  /** ΔW in module orientation: out × in·kh·kw. */
-  readonly out: number;
-  readonly inFlat: number;
-  readonly rank: RankRule;
-  /** kohya's clamp of the factors at this quantile (extract_lora_from_models.py --clamp_quantile). */
-  readonly clampQuantile?: number;
-  /** Seed of the randomized SVD (full-size matrices); the same seed gives the same factors. */
-  readonly seed?: number;
-}
 
 export async function extractSource(source: ExtractSource, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
   throwIfAborted(opts.signal);

@@ -6,7 +6,7 @@
 import { EngineError } from '../../errors.js';
 import { decodeFloat } from '../../tensor-io/float-convert.js';
 import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
-import type { TensorRef } from './extract-source.js';
+import type { TensorRef } from '../module-source/source-types.js';
 
 /** The raw bytes of a ref: its rows when sliced. */
 function rawRows(ref: TensorRef): Uint8Array {

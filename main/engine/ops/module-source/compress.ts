@@ -11,20 +11,20 @@ import { cachedModule } from '../apply/adapter-cache.js';
 import { concatenate, memberFactors } from './concat.js';
 import { denseTruncatedSVD } from './dense-svd.js';
 import { denseSum } from './member-delta.js';
-import type { EvaluateOptions } from './module-factors.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import { chooseRank } from './rank-rule.js';
 import type { ScaledFactors } from './scaled-factors.js';
 import { factorsFromSVD, type TruncatedSVD } from './svd-factors.js';
 
-export async function compressSource(source: Extract<ModuleSource, { type: 'compress' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+export async function compressSource(source: Extract<ModuleSource, { type: 'compress' }>, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<ScaledFactors> {
   const { out, inFlat, members, rank, clampQuantile } = source;
   if (await allHaveFactors(members)) {
-    const stacked = concatenate(await memberFactors(members, matmul, opts), out, inFlat, opts.module);
+    const stacked = concatenate(await memberFactors(members, matmul, opts, evaluate), out, inFlat, opts.module);
     const ask = Math.min(stacked.rank, rank.type === 'fixed' ? rank.rank : rank.maxRank ?? stacked.rank);
     const svd = await lowRankSVD({ up: stacked.up, down: stacked.down, rows: out, rank: stacked.rank, cols: inFlat }, ask, matmul, { signal: opts.signal, module: opts.module });
     return truncate(svd, true, out, inFlat, rank, clampQuantile);
   }
-  return compressDense(await denseSum(members, out, inFlat, matmul, opts), out, inFlat, rank, clampQuantile, matmul, opts);
+  return compressDense(await denseSum(members, out, inFlat, matmul, opts, evaluate), out, inFlat, rank, clampQuantile, matmul, opts);
 }
 
 /** The best rank-`rule` approximation of a dense out×inFlat delta, as factors with scale 1. */

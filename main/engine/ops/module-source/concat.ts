@@ -8,11 +8,11 @@ import type { MatMul } from '../../compute/matmul.js';
 import { throwIfAborted } from '../../errors.js';
 import type { CombineMember, ModuleSource } from '../../values/lora-value.js';
 import { checkInputWidth, memberRows } from './member-rows.js';
-import { moduleFactors, type EvaluateOptions } from './module-factors.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import type { ScaledFactors } from './scaled-factors.js';
 
-export async function concatSource(source: Extract<ModuleSource, { type: 'concat' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
-  const parts = await memberFactors(source.members, matmul, opts);
+export async function concatSource(source: Extract<ModuleSource, { type: 'concat' }>, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<ScaledFactors> {
+  const parts = await memberFactors(source.members, matmul, opts, evaluate);
   return { factors: concatenate(parts, source.out, source.inFlat, opts.module), scale: 1 };
 }
 
@@ -23,11 +23,11 @@ export interface WeightedFactors {
   readonly member: CombineMember;
 }
 
-export async function memberFactors(members: readonly CombineMember[], matmul: MatMul, opts: EvaluateOptions): Promise<WeightedFactors[]> {
+export async function memberFactors(members: readonly CombineMember[], matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<WeightedFactors[]> {
   const out: WeightedFactors[] = [];
   for (const member of members) {
     throwIfAborted(opts.signal);
-    const { factors, scale } = await moduleFactors(member.source, matmul, opts);
+    const { factors, scale } = await evaluate.factors(member.source, matmul, opts);
     out.push({ factors, multiplier: member.coefficient * scale, member });
   }
   return out;

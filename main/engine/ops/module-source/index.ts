@@ -1,7 +1,7 @@
 /** Evaluating module sources (values/lora-value.ts ModuleSource): factors of any factor-producing source. */
-export { moduleFactors, type EvaluateOptions } from './module-factors.js';
+export { moduleDelta, moduleFactors } from './module-factors.js';
+export type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 export { deltaOfFactors, type ScaledFactors, type CompressionStats } from './scaled-factors.js';
-export { combinedModuleDelta, type CombinedSource } from './combined-delta.js';
 export { concatenate } from './concat.js';
 export { compressDense } from './compress.js';
 export { denseTruncatedSVD, type DenseSVDOptions, type DenseSVDResult } from './dense-svd.js';

@@ -7,16 +7,16 @@ import type { MatMul } from '../../compute/matmul.js';
 import { throwIfAborted } from '../../errors.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { kohyaMergeModule, type KohyaFactors } from '../merge-methods/kohya.js';
-import { moduleFactors, type EvaluateOptions } from './module-factors.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import type { ScaledFactors } from './scaled-factors.js';
 
-export async function kohyaMergeSource(source: Extract<ModuleSource, { type: 'kohya-merge' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+export async function kohyaMergeSource(source: Extract<ModuleSource, { type: 'kohya-merge' }>, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<ScaledFactors> {
   const count = source.members.reduce((n, m) => Math.max(n, m.index + 1), 0);
   const inputs: (KohyaFactors | undefined)[] = new Array<KohyaFactors | undefined>(count).fill(undefined);
   const ratios: number[] = new Array<number>(count).fill(0);
   for (const member of source.members) {
     throwIfAborted(opts.signal);
-    const { factors, scale } = await moduleFactors(member.source, matmul, opts);
+    const { factors, scale } = await evaluate.factors(member.source, matmul, opts);
     inputs[member.index] = { down: factors.down, up: factors.up, rank: factors.rank, alpha: scale * factors.rank };
     ratios[member.index] = member.ratio;
   }

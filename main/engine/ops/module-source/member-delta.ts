@@ -3,15 +3,14 @@ import type { MatMul } from '../../compute/matmul.js';
 import { EngineError, throwIfAborted } from '../../errors.js';
 import type { CombineMember, ModuleSource } from '../../values/lora-value.js';
 import { cachedModule } from '../apply/adapter-cache.js';
-import { moduleDelta } from '../apply/module-delta.js';
 import { memberRows } from './member-rows.js';
-import type { EvaluateOptions } from './module-factors.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 
 /** Adds coefficient·ΔW of `member` into `target` (out×inFlat, row-major); returns target. */
-export async function addMemberDelta(target: Float32Array, member: CombineMember, out: number, inFlat: number, matmul: MatMul, opts: EvaluateOptions): Promise<Float32Array> {
+export async function addMemberDelta(target: Float32Array, member: CombineMember, out: number, inFlat: number, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<Float32Array> {
   throwIfAborted(opts.signal);
   await refuseLossyFileModule(member.source);
-  const delta = await moduleDelta(member.source, matmul);
+  const delta = await evaluate.delta(member.source, matmul);
   const memberOut = delta.length / inFlat;
   if (!Number.isInteger(memberOut)) {
     throw new EngineError('combine-shape-mismatch', `${opts.module ?? 'A combined module'}: an input's delta has ${delta.length} values, not a multiple of ${inFlat} input features.`, {
@@ -27,9 +26,9 @@ export async function addMemberDelta(target: Float32Array, member: CombineMember
 }
 
 /** The dense Σ_i c_i·ΔW_i of all members. */
-export async function denseSum(members: readonly CombineMember[], out: number, inFlat: number, matmul: MatMul, opts: EvaluateOptions): Promise<Float32Array> {
+export async function denseSum(members: readonly CombineMember[], out: number, inFlat: number, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<Float32Array> {
   const sum = new Float32Array(out * inFlat);
-  for (const m of members) await addMemberDelta(sum, m, out, inFlat, matmul, opts);
+  for (const m of members) await addMemberDelta(sum, m, out, inFlat, matmul, opts, evaluate);
   return sum;
 }
 

@@ -3,6 +3,7 @@
  * thread, task 'combine.module'): file LoRA/LoCon/Tucker modules, in-memory factors, and the combined sources
  * (concat, compress, task-merge, kohya-merge). Dense sources and LoHa/LoKr/full modules have no factors.
  */
+import { computeModuleDelta } from '../../adapters/delta.js';
 import { readLoraFactors } from '../../adapters/factors.js';
 import type { MatMul } from '../../compute/matmul.js';
 import { EngineError } from '../../errors.js';
@@ -11,15 +12,12 @@ import { cachedModule } from '../apply/adapter-cache.js';
 import { extractSource } from '../extract/extract-source.js';
 import { compressSource } from './compress.js';
 import { concatSource } from './concat.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import { kohyaMergeSource } from './kohya-merge.js';
-import type { ScaledFactors } from './scaled-factors.js';
+import { deltaOfFactors, type ScaledFactors } from './scaled-factors.js';
 import { taskMergeSource } from './task-merge.js';
 
-export interface EvaluateOptions {
-  readonly signal?: AbortSignal;
-  /** The module being evaluated, for messages. */
-  readonly module?: string;
-}
+export type { EvaluateOptions } from './evaluate-options.js';
 
 export async function moduleFactors(source: ModuleSource, matmul: MatMul, opts: EvaluateOptions = {}): Promise<ScaledFactors> {
   switch (source.type) {
@@ -33,17 +31,43 @@ export async function moduleFactors(source: ModuleSource, matmul: MatMul, opts: 
         hint: 'Compress it to a rank first (Combine LoRAs with method svd and a rank).',
       });
     case 'concat':
-      return concatSource(source, matmul, opts);
+      return concatSource(source, matmul, opts, evaluator);
     case 'compress':
-      return compressSource(source, matmul, opts);
+      return compressSource(source, matmul, opts, evaluator);
     case 'task-merge':
-      return taskMergeSource(source, matmul, opts);
+      return taskMergeSource(source, matmul, opts, evaluator);
     case 'kohya-merge':
-      return kohyaMergeSource(source, matmul, opts);
+      return kohyaMergeSource(source, matmul, opts, evaluator);
     case 'extract':
       return extractSource(source, matmul, opts);
   }
 }
+
+/** The dense ΔW of a module source (module orientation, scale included, strength not). */
+export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise<Float32Array> {
+  switch (source.type) {
+    case 'file': {
+      const { adapter, module } = await cachedModule(source.path, source.module);
+      return computeModuleDelta(adapter, module, matmul);
+    }
+    case 'factors': {
+      const f = source.factors;
+      const d = await matmul.matmul(f.up, f.down, f.out, f.rank, f.inFlat);
+      if (source.scale !== 1) for (let i = 0; i < d.length; i++) d[i]! *= source.scale;
+      return d;
+    }
+    case 'dense':
+      return source.delta;
+    case 'concat':
+    case 'compress':
+    case 'task-merge':
+    case 'kohya-merge':
+    case 'extract':
+      return deltaOfFactors(await moduleFactors(source, matmul), matmul);
+  }
+}
+
+const evaluator: SourceEvaluator = { factors: moduleFactors, delta: moduleDelta };
 
 async function fileFactors(path: string, name: string, matmul: MatMul): Promise<ScaledFactors> {
   const { adapter, module } = await cachedModule(path, name);

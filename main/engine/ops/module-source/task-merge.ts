@@ -9,14 +9,14 @@ import type { TaskVector } from '../merge-methods/types.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { compressDense } from './compress.js';
 import { addMemberDelta } from './member-delta.js';
-import type { EvaluateOptions } from './module-factors.js';
+import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import type { ScaledFactors } from './scaled-factors.js';
 
-export async function taskMergeSource(source: Extract<ModuleSource, { type: 'task-merge' }>, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+export async function taskMergeSource(source: Extract<ModuleSource, { type: 'task-merge' }>, matmul: MatMul, opts: EvaluateOptions, evaluate: SourceEvaluator): Promise<ScaledFactors> {
   const { out, inFlat } = source;
   const tasks: TaskVector[] = [];
   for (const member of source.members) {
-    const tau = await addMemberDelta(new Float32Array(out * inFlat), member, out, inFlat, matmul, opts);
+    const tau = await addMemberDelta(new Float32Array(out * inFlat), member, out, inFlat, matmul, opts, evaluate);
     tasks.push({ values: tau, weight: member.weight, index: member.index });
   }
   // The merge writes into the first task vector (allowed: every cut is found before anything is written).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { referenceMatMul } from '../../../../main/engine/compute/matmul.js';
-import { moduleDelta } from '../../../../main/engine/ops/apply/module-delta.js';
+import { moduleDelta } from '../../../../main/engine/ops/module-source/module-factors.js';
 import { moduleFactors } from '../../../../main/engine/ops/module-source/module-factors.js';
 import type { ModuleSource, RankRule } from '../../../../main/engine/values/lora-value.js';
 import { delta64, frobenius, matmul64, randomFactors, relativeMaxError, singularValues64, truncated64, weightedSum } from './helpers.js';
