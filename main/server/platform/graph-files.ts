@@ -10,7 +10,7 @@ import { parseGraph, serializeGraph } from '../../../shared/graph/codec.js';
 import { GRAPH_FORMAT, type GraphDocument } from '../../../shared/graph/document.js';
 import type { OpenedGraph } from '../../../shared/ipc/files.js';
 import { EngineError } from '../../engine/errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../engine/graph/atomic-write.js';
 
 export const MAX_GRAPH_FILE_BYTES = 32 * 1024 * 1024;
 

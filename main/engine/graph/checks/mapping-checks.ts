@@ -25,7 +25,7 @@ export async function checkMappings(ctx: CheckContext, opened: OpenedInputs): Pr
     if (!params || !basePath || !loraPath) continue;
     const [base, lora] = [await opened.base(basePath), await opened.lora(loraPath)];
     if (!base.ok || !lora.ok) continue;
-    const report = mapLora(base.value, lora.value);
+    const report = mapLora(base.value, lora.value, { acceptArchitectureMismatch: params.acceptArchitectureMismatch === true });
     if (report.unmatched.length === 0) continue;
     const title = titleOf(ctx, node);
     const a = report.adapterArchitecture?.family;

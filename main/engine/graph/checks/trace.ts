@@ -1,6 +1,6 @@
 /**
  * Following a value upstream through nodes that pass it on unchanged in kind: the Load Model a model value
- * starts from (through Apply LoRA, Select Model Layers, Merge Models' A) and the Load LoRA whose modules
+ * starts from (through Apply LoRA, Bake LoRAs, Select Model Layers, Merge Models' A) and the Load LoRA whose modules
  * reach a node unchanged in name and shape (through Scale LoRA and Block Weights).
  */
 import type { GraphEdge, GraphNode } from '../../../../shared/graph/document.js';
@@ -9,6 +9,7 @@ import type { CheckContext } from './check-context.js';
 
 const MODEL_PASS: Readonly<Record<string, string>> = {
   [NODE_TYPES.applyLora]: 'model',
+  [NODE_TYPES.bakeLoras]: 'model',
   [NODE_TYPES.selectModelLayers]: 'model',
   [NODE_TYPES.mergeModels]: 'a',
 };
