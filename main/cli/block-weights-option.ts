@@ -3,7 +3,8 @@
  * and `combine`: each becomes a Block Weights node between that LoRA's Load LoRA and what consumes it. Each
  * flag may be repeated: the i-th value goes with the i-th `--lora`; a single value applies to every LoRA; `-`
  * means "none for this LoRA". `--lbw-presets <file>` adds presets in LBW's lbwpresets.txt format (written into
- * the graph as custom vectors). Modules are weighted by the LoRA's own blocks (docs/block-weights.md).
+ * the graph as custom vectors). With a base (merge), the Block Weights node gets the model too, so each module's
+ * block is the one of the base tensor it maps to; without (combine), the LoRA's own (docs/block-weights.md).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -54,7 +55,7 @@ function readLbwPresets(file: string | undefined): Record<string, string> {
  * Adds one Block Weights node per LoRA that has block weights; returns, per LoRA, the node whose output carries
  * it on (the Block Weights node, or the Load LoRA itself).
  */
-export function addBlockWeightNodes(builder: GraphBuilder, loraNodes: readonly string[], flags: BlockWeightFlags): string[] {
+export function addBlockWeightNodes(builder: GraphBuilder, loraNodes: readonly string[], flags: BlockWeightFlags, model?: string): string[] {
   const n = loraNodes.length;
   const weights = perLora('--block-weights', flags.blockWeights, n);
   const te = perLora('--te-strength', flags.teStrength, n);
@@ -64,6 +65,7 @@ export function addBlockWeightNodes(builder: GraphBuilder, loraNodes: readonly s
     if (weights[i] === undefined && te[i] === undefined && unet[i] === undefined) return loraNode;
     const id = builder.add(blockWeights, 1, `--lora #${i + 1}'s block weights`);
     builder.connect(loraNode, id, 'lora');
+    if (model !== undefined) builder.connect(model, id, 'model');
     const w = weights[i]?.trim();
     if (w !== undefined) {
       const user = presets[w];

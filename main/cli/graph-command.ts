@@ -72,7 +72,8 @@ export async function runCompiled(builder: GraphBuilder, document: GraphDocument
     onInvalid: (problems) => fail(builder, problems, false),
   });
   const outputs = event.outputs.files;
-  return { event, outputs, reports: [...nodeReports, ...event.outputs.reports], files: outputs.flatMap((f) => (f.files && f.files.length > 0 ? [...f.files] : [f.path])) };
+  const reports = [...nodeReports, ...event.outputs.reports.filter((r) => !nodeReports.some((n) => n.nodeId === r.nodeId))];
+  return { event, outputs, reports, files: outputs.flatMap((f) => (f.files && f.files.length > 0 ? [...f.files] : [f.path])) };
 }
 
 /** The written files one per line, or `json` (with ok and files) on stdout. */

@@ -72,5 +72,5 @@ async function runExtract(flags: ExtractFlags): Promise<void> {
   printRetention(result.reports, 'kept ‖ΔW‖ on average');
   const modules = compressionRows(result.reports);
   const left = skipped(result.reports);
-  printResult(result, flags.json, { compared: modules.length + left.length, skipped: left, modules, report: result.reports[0] });
+  printResult(result, flags.json, { compared: modules.length + left.length, skipped: left, modules, report: result.reports.find((r) => r.nodeType === extractLora.type) });
 }

@@ -64,7 +64,7 @@ export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; docume
     b.set(id, 'path', path.resolve(s.path), `--lora #${i + 1}`, s.path);
     return id;
   });
-  const weighted = addBlockWeightNodes(b, loras, flags);
+  const weighted = addBlockWeightNodes(b, loras, flags, base);
   let model = base;
   if (method === 'sum') {
     for (const [i, lora] of weighted.entries()) {

@@ -58,5 +58,5 @@ async function runResize(flags: ResizeFlags): Promise<void> {
   if (!result) return;
   if (flags.verbose) printVerbose(result.reports);
   printRetention(result.reports, 'Average Frobenius norm retention');
-  printResult(result, flags.json, { modules: compressionRows(result.reports), report: result.reports[0] });
+  printResult(result, flags.json, { modules: compressionRows(result.reports), report: result.reports.find((r) => r.nodeType === resizeRank.type) });
 }
