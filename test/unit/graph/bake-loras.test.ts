@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineService, type EngineService } from '../../../main/engine/service/index.js';
+import type { JsonValue } from '../../../shared/graph/document.js';
 import { SafetensorsFile } from '../../../main/engine/tensor-io/safetensors-file.js';
 import { GraphBuilder, T } from '../shared/builder.js';
 import { makeDemoDir, runAndCollect } from './helpers/demo-dir.js';
@@ -31,7 +32,7 @@ async function run(g: GraphBuilder): Promise<string[]> {
   return r.finished!.outputs.files.flatMap((f) => f.files);
 }
 
-async function bake(out: string, params: Record<string, unknown>, shard = ''): Promise<string[]> {
+async function bake(out: string, params: Record<string, JsonValue>, shard = ''): Promise<string[]> {
   const g = new GraphBuilder();
   const m = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
   const b = g.node(T.bakeLoras, params);
