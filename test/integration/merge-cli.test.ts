@@ -176,6 +176,12 @@ describe('lora-studio merge', () => {
     const ok = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--out', outPath, '--quiet', '--allow-unmatched']);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toMatch(/unmatched lora_unet_nonexistent_block_to_q/);
+    // With a merge method (Bake LoRAs), the same check runs before anything is written.
+    const ties = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--lora', loraPath, '--method', 'ties', '--out', outPath, '--quiet']);
+    expect(ties.code).toBe(1);
+    expect(ties.stderr).toContain('lora_unet_nonexistent_block_to_q');
+    expect(ties.stderr).toContain('--allow-unmatched');
+    expect(ties.stderr).not.toContain('Save Model');
   });
 
   it('refuses to overwrite an input and leaves it unchanged', async () => {

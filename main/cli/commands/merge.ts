@@ -89,6 +89,7 @@ export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; docume
     b.setFromFlag(bake, 'majority', '--majority', flags.majority);
     if (flags.allowUnmatched) b.set(bake, 'allowUnmatched', true, '--allow-unmatched');
     if (flags.acceptArchitectureMismatch) b.set(bake, 'acceptArchitectureMismatch', true, '--accept-architecture-mismatch');
+    b.offer(bakeLoras, 'allowUnmatched', '--allow-unmatched');
     if (specs.length < 2) process.stderr.write(`note: --method ${method} with a single LoRA.\n`);
     model = bake;
   }

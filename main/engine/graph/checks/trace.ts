@@ -43,3 +43,10 @@ export function modelSourceOf(ctx: CheckContext, nodeId: string, port: string): 
 export function loraSourceOf(ctx: CheckContext, nodeId: string, port: string): GraphNode | undefined {
   return trace(ctx, upstream(ctx, nodeId, port), NODE_TYPES.loadLora, LORA_PASS);
 }
+
+/** Every Load LoRA feeding a multi-input port (Bake LoRAs' loras), in connection order; undefined where not traceable. */
+export function loraSourcesOf(ctx: CheckContext, nodeId: string, port: string): (GraphNode | undefined)[] {
+  return ctx.analysis.validEdges
+    .filter((e) => e.target === nodeId && e.targetPort === port)
+    .map((e) => trace(ctx, ctx.doc.nodes.find((n) => n.id === e.source), NODE_TYPES.loadLora, LORA_PASS));
+}
