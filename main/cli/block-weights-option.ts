@@ -1,17 +1,20 @@
 /**
  * `--block-weights <preset|v1,v2,…>`, `--te-strength <x>`, `--unet-strength <x>` per LoRA, shared by `merge`
- * and `combine`. Each may be repeated: the i-th value goes with the i-th `--lora`; a single value applies to
- * every LoRA; `-` means "none for this LoRA". `--lbw-presets <file>` adds presets in LBW's lbwpresets.txt
- * format. Vectors are checked against the model family once it is known (weightLora / weightAppliedLora).
+ * and `combine`: each becomes a Block Weights node between that LoRA's Load LoRA and what consumes it. Each
+ * flag may be repeated: the i-th value goes with the i-th `--lora`; a single value applies to every LoRA; `-`
+ * means "none for this LoRA". `--lbw-presets <file>` adds presets in LBW's lbwpresets.txt format (written into
+ * the graph as custom vectors). With a base (merge), the Block Weights node gets the model too, so each module's
+ * block is the one of the base tensor it maps to; without (combine), the LoRA's own (docs/block-weights.md).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { isBlockWeightPresetName } from '../../shared/blocks/block-weight-presets.js';
+import { blockWeights } from '../../shared/nodes/catalogue/lora.js';
+import { parsePresetText } from '../../shared/blocks/preset-text.js';
 import { EngineError } from '../engine/errors.js';
-import { createBlockMultiplier, parsePresetText, weightLoraByBlocks } from '../engine/ops/block-weights/index.js';
-import type { ArchitectureFamily } from '../engine/naming/types.js';
-import type { LoraValue } from '../engine/values/lora-value.js';
-import type { AppliedLora } from '../engine/values/model-value.js';
 import { UsageError } from './errors.js';
+import type { GraphBuilder } from './graph-builder.js';
+import { paramHelp } from './flag-help.js';
 import { collect } from './lora-spec.js';
 
 export interface BlockWeightFlags {
@@ -21,53 +24,25 @@ export interface BlockWeightFlags {
   lbwPresets?: string;
 }
 
-/** What one LoRA gets; undefined fields leave that part at 1. */
-export interface BlockWeightSpec {
-  weights?: string;
-  te?: number;
-  unet?: number;
-}
-
 export function addBlockWeightOptions(command: Command): Command {
   return command
     .option('--block-weights <preset|v1,v2,…>', 'LoRA Block Weight preset or vector (17/26 SD 1.x/2.x, 12/20 SDXL, 61 Flux, one per layer for LLMs); repeat to match --lora order, "-" for none', collect, [])
-    .option('--te-strength <x>', 'multiplier for text-encoder modules (LBW te=); repeat to match --lora order', collect, [])
-    .option('--unet-strength <x>', 'multiplier for every other module (LBW unet=); repeat to match --lora order', collect, [])
+    .option('--te-strength <x>', `${paramHelp(blockWeights.params.teStrength, 'multiplier for text-encoder modules (LBW te=)')}; repeat to match --lora order`, collect, [])
+    .option('--unet-strength <x>', `${paramHelp(blockWeights.params.unetStrength, 'multiplier for every other module (LBW unet=)')}; repeat to match --lora order`, collect, [])
     .option('--lbw-presets <file>', 'more block-weight presets, one NAME:v1,v2,… per line (LBW lbwpresets.txt)');
 }
 
-function perLora<T>(flag: string, values: readonly T[], loraCount: number): (T | undefined)[] {
-  if (values.length === 0) return new Array<T | undefined>(loraCount).fill(undefined);
-  if (values.length === 1) return new Array<T | undefined>(loraCount).fill(values[0]);
-  if (values.length !== loraCount) {
+function perLora(flag: string, values: readonly string[], loraCount: number): (string | undefined)[] {
+  const given = values.map((v) => (v.trim() === '-' ? undefined : v));
+  if (given.length === 0) return new Array<string | undefined>(loraCount).fill(undefined);
+  if (given.length === 1) return new Array<string | undefined>(loraCount).fill(given[0]);
+  if (given.length !== loraCount) {
     throw new UsageError(`${flag} is given ${values.length} times for ${loraCount} --lora: give it once (for every LoRA) or once per --lora, in the same order ("-" for none).`);
   }
-  return [...values];
+  return given;
 }
 
-function strength(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw.trim() === '-') return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} ${raw}: not a number.`);
-  return n;
-}
-
-/** One spec per --lora (undefined: no block weighting for it). Usage errors for counts and numbers. */
-export function blockWeightSpecs(flags: BlockWeightFlags, loraCount: number): (BlockWeightSpec | undefined)[] {
-  const weights = perLora('--block-weights', flags.blockWeights, loraCount);
-  const te = perLora('--te-strength', flags.teStrength, loraCount);
-  const unet = perLora('--unet-strength', flags.unetStrength, loraCount);
-  return weights.map((w, i) => {
-    const spec: BlockWeightSpec = {
-      ...(w !== undefined && w.trim() !== '-' ? { weights: w } : {}),
-      ...(strength('--te-strength', te[i]) !== undefined ? { te: strength('--te-strength', te[i]) } : {}),
-      ...(strength('--unet-strength', unet[i]) !== undefined ? { unet: strength('--unet-strength', unet[i]) } : {}),
-    };
-    return Object.keys(spec).length === 0 ? undefined : spec;
-  });
-}
-
-export function readLbwPresets(file: string | undefined): Record<string, string> {
+function readLbwPresets(file: string | undefined): Record<string, string> {
   if (file === undefined) return {};
   try {
     return parsePresetText(readFileSync(file, 'utf8'));
@@ -76,23 +51,38 @@ export function readLbwPresets(file: string | undefined): Record<string, string>
   }
 }
 
-/** The LoRA with its modules weighted by block (module blocks from canonical names: LoRA-only work such as combine). */
-export function weightLora(lora: LoraValue, spec: BlockWeightSpec | undefined, family: ArchitectureFamily, presets: Readonly<Record<string, string>> = {}, blockOf?: Parameters<typeof weightLoraByBlocks>[1]['blockOf']): LoraValue {
-  if (spec === undefined) return lora;
-  const multiplier = createBlockMultiplier({ family, weights: spec.weights, te: spec.te, unet: spec.unet, presets });
-  return weightLoraByBlocks(lora, { multiplier, ...(blockOf ? { blockOf } : {}) }, lora.label);
-}
-
-/** The applied LoRA with block weights; the mapping's target.block decides each module's block (the base is authoritative). */
-export function weightAppliedLora(applied: AppliedLora, spec: BlockWeightSpec | undefined, family: ArchitectureFamily, presets: Readonly<Record<string, string>> = {}): AppliedLora {
-  if (spec === undefined) return applied;
-  const blockByModule = new Map(applied.mapping.matched.map((m) => [m.module, m.target.block]));
-  // Unmatched modules (--allow-unmatched) are not baked; give them a neutral label so they do not fail.
-  const lora = weightLora(applied.lora, spec, family, presets, (m) => blockByModule.get(m.name) ?? m.block ?? 'OTHER');
-  return { ...applied, lora };
-}
-
-/** For the recipe: what each LoRA got. */
-export function describeBlockWeightSpec(spec: BlockWeightSpec | undefined): Record<string, unknown> {
-  return spec === undefined ? {} : { blockWeights: spec.weights ?? null, teStrength: spec.te ?? 1, unetStrength: spec.unet ?? 1 };
+/**
+ * Adds one Block Weights node per LoRA that has block weights; returns, per LoRA, the node whose output carries
+ * it on (the Block Weights node, or the Load LoRA itself).
+ */
+export function addBlockWeightNodes(builder: GraphBuilder, loraNodes: readonly string[], flags: BlockWeightFlags, model?: string): string[] {
+  const n = loraNodes.length;
+  const weights = perLora('--block-weights', flags.blockWeights, n);
+  const te = perLora('--te-strength', flags.teStrength, n);
+  const unet = perLora('--unet-strength', flags.unetStrength, n);
+  const presets = readLbwPresets(flags.lbwPresets);
+  return loraNodes.map((loraNode, i) => {
+    if (weights[i] === undefined && te[i] === undefined && unet[i] === undefined) return loraNode;
+    const id = builder.add(blockWeights, 1, `--lora #${i + 1}'s block weights`);
+    builder.connect(loraNode, id, 'lora');
+    if (model !== undefined) builder.connect(model, id, 'model');
+    const w = weights[i]?.trim();
+    if (w !== undefined) {
+      const user = presets[w];
+      if (user !== undefined) {
+        builder.set(id, 'preset', 'custom', '--block-weights', w);
+        builder.setFromFlag(id, 'weights', `--block-weights ${w} (from --lbw-presets)`, user);
+      } else if (!w.includes(',') && !Number.isFinite(Number(w))) {
+        const name = w.toUpperCase();
+        if (!isBlockWeightPresetName(name)) throw new UsageError(`--block-weights ${w}: not a preset (${[...Object.keys(presets)].join(', ')}${Object.keys(presets).length > 0 ? ', ' : ''}NONE, ALL, INS, IND, INALL, MIDD, OUTD, OUTS, OUTALL, ALL0.5, FLUXALL) nor a vector of numbers.`);
+        builder.set(id, 'preset', name, '--block-weights', w);
+      } else {
+        builder.set(id, 'preset', 'custom', '--block-weights', w);
+        builder.setFromFlag(id, 'weights', '--block-weights', w);
+      }
+    } else builder.set(id, 'preset', 'ALL', '--block-weights', '-');
+    builder.setFromFlag(id, 'teStrength', '--te-strength', te[i]);
+    builder.setFromFlag(id, 'unetStrength', '--unet-strength', unet[i]);
+    return id;
+  });
 }

@@ -1,33 +1,19 @@
 /**
- * Flags shared by the commands that write a LoRA (resize, extract): --format, --dtype, and the rank rule
- * (--rank k, or --dynamic sv_ratio|sv_fro|sv_cumulative --param p with --rank as the cap, as kohya's
- * resize_lora.py --new_rank with --dynamic_method / --dynamic_param).
+ * Flags of the commands that write a LoRA (combine, resize, extract), as the params of the nodes they compile
+ * to: --format and --dtype (Save LoRA), and the rank rule (--rank k, or --dynamic sv_ratio|sv_fro|sv_cumulative
+ * --param p with --rank as the cap, as kohya's resize_lora.py --new_rank with --dynamic_method / --dynamic_param).
  */
-import { isHfFamily } from '../engine/naming/components.js';
-import type { LoraDtype, LoraFormat } from '../engine/export/save-lora.js';
-import { DYNAMIC_RANK_METHODS } from '../engine/ops/module-source/rank-rule.js';
-import type { ArchitectureFamily } from '../engine/naming/types.js';
-import { writableDTypeFromName } from '../engine/tensor-io/dtypes.js';
-import type { DynamicRankMethod, RankRule } from '../engine/values/lora-value.js';
-import { UsageError } from './errors.js';
-import { parseNumberOption } from './lora-spec.js';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { saveLora } from '../../shared/nodes/catalogue/export.js';
+import { resizeRank } from '../../shared/nodes/catalogue/lora.js';
+import { paramHelp } from './flag-help.js';
+import type { GraphBuilder } from './graph-builder.js';
 
-export function parseLoraDtype(raw: string): LoraDtype | 'same' {
-  if (raw === 'same') return 'same';
-  const d = writableDTypeFromName(raw);
-  if (d !== 'F32' && d !== 'F16' && d !== 'BF16') throw new UsageError(`--dtype ${raw}: a LoRA is written as same | fp32 | fp16 | bf16.`);
-  return d;
-}
-
-/** kohya for SD-family and Flux, PEFT for transformers models, unless asked. */
-export function parseLoraFormat(raw: string | undefined, family: ArchitectureFamily): LoraFormat {
-  if (raw === undefined) return isHfFamily(family) ? 'peft' : 'kohya';
-  if (raw !== 'kohya' && raw !== 'peft') throw new UsageError(`--format ${raw}: expected kohya or peft.`);
-  return raw;
-}
-
-export function parseWholeNumber(flag: string, raw: string | undefined): number | undefined {
-  return parseNumberOption(flag, raw, (n) => (Number.isSafeInteger(n) && n >= 1 ? undefined : 'not a whole number ≥ 1.'));
+export interface LoraOutputFlags {
+  out: string;
+  format?: string;
+  dtype?: string;
 }
 
 export interface RankFlags {
@@ -36,15 +22,34 @@ export interface RankFlags {
   param?: string;
 }
 
-export function parseRankRule(flags: RankFlags): RankRule {
-  const rank = parseWholeNumber('--rank', flags.rank);
-  if (flags.dynamic === undefined) {
-    if (flags.param !== undefined) throw new UsageError('--param goes with --dynamic sv_ratio|sv_fro|sv_cumulative.');
-    if (rank === undefined) throw new UsageError('give --rank k, or --dynamic sv_ratio|sv_fro|sv_cumulative --param p (with --rank as the largest rank allowed).');
-    return { type: 'fixed', rank };
-  }
-  if (!(DYNAMIC_RANK_METHODS as readonly string[]).includes(flags.dynamic)) throw new UsageError(`--dynamic ${flags.dynamic}: expected ${DYNAMIC_RANK_METHODS.join(', ')}.`);
-  const param = parseNumberOption('--param', flags.param);
-  if (param === undefined) throw new UsageError(`--dynamic ${flags.dynamic} needs --param (sv_ratio: the largest σ_max/σ kept, ≥ 1; sv_fro and sv_cumulative: the fraction kept, in (0, 1]).`);
-  return { type: 'dynamic', method: flags.dynamic as DynamicRankMethod, param, ...(rank !== undefined ? { maxRank: rank } : {}) };
+export function addLoraOutputOptions(command: Command, dtypeSame: string): Command {
+  return command
+    .requiredOption('--out <file|dir>', 'output: a .safetensors file (kohya) or a directory (peft)')
+    .option('--format <format>', paramHelp(saveLora.params.format, 'output layout; auto: kohya for SD-family and Flux LoRAs, peft for transformers models').replace(/default kohya$/, 'default auto'))
+    .option('--dtype <dtype>', paramHelp(saveLora.params.dtype, `output dtype: same (${dtypeSame})`));
+}
+
+/** Rank flags; `rankParam` / `ruleParam` name the node's params (Combine LoRAs calls its rule `dynamic`). */
+export function addRankOptions(command: Command, rankField = resizeRank.params.rank, rankHelp = 'the new rank; with --dynamic, the largest rank allowed'): Command {
+  return command
+    .option('--rank <k>', paramHelp(rankField, rankHelp))
+    .option('--dynamic <method>', 'choose each rank from the spectrum: sv_ratio | sv_fro | sv_cumulative (default: fixed --rank)')
+    .option('--param <p>', paramHelp(resizeRank.params.dynamicParam, 'sv_ratio: the largest σ_max/σ kept (≥ 1); sv_fro, sv_cumulative: the fraction kept (0, 1]'));
+}
+
+export function setRankParams(b: GraphBuilder, node: string, flags: RankFlags, ruleParam: 'method' | 'dynamic'): void {
+  b.setFromFlag(node, 'rank', '--rank', flags.rank);
+  b.setFromFlag(node, ruleParam, '--dynamic', flags.dynamic);
+  b.setFromFlag(node, 'dynamicParam', '--param', flags.param);
+}
+
+/** A Save LoRA node fed by `source`, with the output flags. */
+export function addSaveLora(b: GraphBuilder, source: string, flags: LoraOutputFlags): string {
+  const save = b.add(saveLora, 3, `--out ${flags.out}`);
+  b.connect(source, save, 'lora');
+  b.set(save, 'path', path.resolve(flags.out), '--out', flags.out);
+  b.set(save, 'format', 'auto', '--format');
+  b.setFromFlag(save, 'format', '--format', flags.format);
+  b.setFromFlag(save, 'dtype', '--dtype', flags.dtype);
+  return save;
 }

@@ -1,15 +1,23 @@
-/** The mapping report of a LoRA on a base, for people (stderr). */
-import type { MappingReport } from '../engine/naming/types.js';
-import type { LoraValue } from '../engine/values/lora-value.js';
+/** The mapping reports of a run (Apply LoRA, Bake LoRAs) for people (stderr) and for --json. */
+import type { Report, ReportSection } from '../../shared/ipc/reports.js';
 
-export function formatMappingReport(lora: LoraValue, report: MappingReport, maxUnmatched = 20): string {
-  const total = report.matched.length + report.unmatched.length;
-  const arch = lora.architecture.family === 'unknown' ? '' : `, made for ${lora.architecture.family}`;
-  const lines = [`${lora.label}: ${report.matched.length}/${total} modules matched${arch}`];
-  if (report.perBlock.length > 0) lines.push(`  per block: ${report.perBlock.map((b) => `${b.block} ${b.count}`).join(' · ')}`);
-  for (const u of report.unmatched.slice(0, maxUnmatched)) lines.push(`  unmatched ${u.module}: ${u.reason}`);
-  if (report.unmatched.length > maxUnmatched) lines.push(`  … ${report.unmatched.length - maxUnmatched} more unmatched (see --json)`);
-  if (lora.unusedKeys.length > 0) lines.push(`  ${lora.unusedKeys.length} tensor(s) of the file belong to no module (e.g. ${lora.unusedKeys[0]!.key}: ${lora.unusedKeys[0]!.reason})`);
-  if (report.overlaps && report.overlaps.length > 0) lines.push(`  note: ${report.overlaps.length} base tensor(s) get overlapping patches from several modules (they add)`);
-  return lines.join('\n');
+type MappingSection = Extract<ReportSection, { kind: 'mapping' }>;
+
+function entries(reports: readonly Report[]): MappingSection['entries'] {
+  return reports.flatMap((r) => r.sections.flatMap((s) => (s.kind === 'mapping' ? s.entries : [])));
+}
+
+export function mappingLines(reports: readonly Report[], maxUnmatched = 20): string[] {
+  const lines: string[] = [];
+  for (const e of entries(reports)) {
+    lines.push(`${e.source}: ${e.matched}/${e.matched + e.unmatched.length} modules matched${e.architecture === 'unknown' ? '' : `, on ${e.architecture}`}`);
+    if (e.perBlock.length > 0) lines.push(`  per block: ${e.perBlock.map((b) => `${b.block} ${b.matched}`).join(' · ')}`);
+    for (const u of e.unmatched.slice(0, maxUnmatched)) lines.push(`  unmatched ${u.module}: ${u.reason}`);
+    if (e.unmatched.length > maxUnmatched) lines.push(`  … ${e.unmatched.length - maxUnmatched} more unmatched (see --json)`);
+  }
+  return lines;
+}
+
+export function mappingJson(reports: readonly Report[]): { lora: string; matched: number; unmatched: { module: string; reason: string }[] }[] {
+  return entries(reports).map((e) => ({ lora: e.source, matched: e.matched, unmatched: [...e.unmatched] }));
 }

@@ -117,9 +117,10 @@ describe('lora-studio merge --block-weights', () => {
     }
     expect([...blocksSeen].sort()).toEqual(['IN00', 'IN01', 'IN03', 'IN04', 'IN05', 'MID', 'OUT00', 'OUT03', 'TE', 'UNET'].sort());
     const f = await SafetensorsFile.open(outPath);
-    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { inputs: { role: string; blockWeights?: string; teStrength?: number }[] };
+    // One recipe shape: the graph the command ran, with its Block Weights node.
+    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { params: { graph: { type: string; params: Record<string, unknown> }[] } };
     await f.close();
-    expect(recipe.inputs[1]).toMatchObject({ role: 'lora', blockWeights: VECTOR.join(','), teStrength: TE_STRENGTH });
+    expect(recipe.params.graph.find((n) => n.type === 'lora-studio/block-weights')?.params).toMatchObject({ preset: 'custom', weights: VECTOR, teStrength: TE_STRENGTH, unetStrength: UNET_STRENGTH });
   });
 
   it('ALL0.5 halves every named block and leaves the rest of the UNet at 1', async () => {
@@ -139,10 +140,11 @@ describe('lora-studio merge --block-weights', () => {
     }
   });
 
-  it('refuses a vector of the wrong length and a count of --block-weights that does not match --lora', async () => {
+  it('refuses a vector of the wrong length and a count of --block-weights that does not match --lora (usage errors)', async () => {
     const bad = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', path.join(dir, 'x.safetensors'), '--block-weights', '1,0,1']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('17 or 26');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--block-weights 1,0,1');
+    expect(bad.stderr).toContain('it takes 17, 26');
     const count = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--lora', loraPath, '--out', path.join(dir, 'y.safetensors'), '--block-weights', 'ALL', '--block-weights', 'INS', '--block-weights', 'OUTD']);
     expect(count.code).toBe(2);
     expect(count.stderr).toContain('--block-weights is given 3 times for 2 --lora');

@@ -42,7 +42,8 @@ describe('lora-studio combine', () => {
   it('concat (default) writes a kohya file whose modules are exactly Σ w_i·s_i·ΔW_i, ranks added, alpha = rank', async () => {
     const out = path.join(dir, 'concat.safetensors');
     const res = await runCliProcess(['combine', '--lora', `${A.file}:0.7`, '--lora', `${B.file}:-0.4`, '--out', out, '--quiet']);
-    expect(res.stderr).toMatch(/combine \(concat\): 2 LoRAs → 4 modules \(2 in every input\)/);
+    // The Combine LoRAs node's summary line (the command runs the graph it compiles to).
+    expect(res.stderr).toMatch(/Combine LoRAs \(combine-loras-1\) [\d.]+s: concat, 2 LoRAs → 4 modules \(2 shared\)/);
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe(out);
     const f = await SafetensorsFile.open(out);
@@ -56,13 +57,13 @@ describe('lora-studio combine', () => {
       expect(relativeMaxError(out0.values, weightedSum([{ x: dense(B.modules[1]!, 1), c: -0.4 }], 64, 8))).toBeLessThan(1e-6);
       expect(f.entries.map((e) => e.name).filter((n) => n.endsWith('.alpha')).sort()).toEqual([SD15.q, SD15.k, SD15.ctxK, SD15.out].map((p) => `${kohyaName(p)}.alpha`).sort());
       expect(new Set(f.entries.map((e) => e.dtype))).toEqual(new Set(['F32']));
-      const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; params: { method: string; weights: number[] }; inputs: { path: string; weight: number; files: { sha256: string }[] }[] };
-      expect(recipe.operation).toBe('combine');
-      expect(recipe.params).toMatchObject({ method: 'concat', weights: [0.7, -0.4] });
-      expect(recipe.inputs.map((i) => [i.path, i.weight])).toEqual([
-        [A.file, 0.7],
-        [B.file, -0.4],
-      ]);
+      // One recipe shape: the graph the command ran, with the weights on Combine LoRAs' connections.
+      const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as GraphRecipe & { inputs: { path: string; files: { sha256: string }[] }[] };
+      expect(recipe.operation).toBe('graph');
+      const combine = recipeNode(recipe, 'lora-studio/combine-loras');
+      expect(combine.params).toMatchObject({ method: 'concat' });
+      expect(combine.inputs.loras!.map((l) => l.params?.weight)).toEqual([0.7, -0.4]);
+      expect(recipe.inputs.map((i) => i.path)).toEqual([A.file, B.file]);
       expect(recipe.inputs[0]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(f.metadata.ss_network_module).toBe('networks.lora');
     } finally {
@@ -75,8 +76,9 @@ describe('lora-studio combine', () => {
     const out = path.join(dir, 'svd-peft');
     const res = await runCliProcess(['combine', '--lora', A.file, '--lora', `${B.file}:0.5`, '--method', 'svd', '--rank', '2', '--format', 'peft', '--dtype', 'fp32', '--out', out, '--json', '--quiet']);
     expect(res.code).toBe(0);
-    const json = JSON.parse(res.stdout) as { ok: boolean; format: string; method: string; modules: { name: string; rank: number; frobeniusRetained?: number }[] };
-    expect(json).toMatchObject({ ok: true, format: 'peft', method: 'svd' });
+    const json = JSON.parse(res.stdout) as { ok: boolean; method: string; files: string[] };
+    expect(json).toMatchObject({ ok: true, method: 'svd' });
+    expect(json.files.map((f) => path.basename(f)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
     const config = JSON.parse(readFileSync(path.join(out, 'adapter_config.json'), 'utf8')) as { r: number; lora_alpha: number; target_modules: string[] };
     expect(config.r).toBe(2);
     expect(config.lora_alpha).toBe(2);
@@ -91,9 +93,6 @@ describe('lora-studio combine', () => {
     } finally {
       await f.close();
     }
-    const q = json.modules.find((m) => m.name === peftName)!;
-    expect(q.frobeniusRetained).toBeGreaterThan(0);
-    expect(q.frobeniusRetained).toBeLessThan(1);
   });
 
   it('svd --dynamic sv_fro --param 0.9 --rank 4 chooses each rank from the spectrum of the sum (kohya rule, capped)', async () => {
@@ -121,9 +120,9 @@ describe('lora-studio combine', () => {
     const res = await runCliProcess(['combine', '--lora', A.file, '--lora', B.file, '--method', 'dare_linear', '--density', '0.5', '--rank', '4', '--out', out, '--quiet', '--no-hash']);
     expect(res.code).toBe(0);
     const f = await SafetensorsFile.open(out);
-    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { params: Record<string, unknown> };
+    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as GraphRecipe;
     await f.close();
-    expect(recipe.params).toMatchObject({ method: 'dare_linear', density: 0.5, seed: 0, rank: { type: 'fixed', rank: 4 } });
+    expect(recipeNode(recipe, 'lora-studio/combine-loras').params).toMatchObject({ method: 'dare_linear', density: 0.5, seed: 0, rank: 4, dynamic: 'fixed' });
   });
 
   it('--block-weights per LoRA (LBW 17-vector: IN01 is the second value) weighs that LoRA\'s modules by block', async () => {
@@ -136,8 +135,9 @@ describe('lora-studio combine', () => {
       // Every module here is in IN01: A contributes nothing, B is unchanged.
       const q = await kohyaDelta(f, kohyaName(SD15.q));
       expect(relativeMaxError(q.values, dense(B.modules[0]!, 1))).toBeLessThan(1e-6);
-      const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { inputs: { blockWeights: string | null }[] };
-      expect(recipe.inputs.map((i) => i.blockWeights)).toEqual([zeroIn01, undefined]);
+      const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as GraphRecipe;
+      const weighted = recipe.params.graph.filter((n) => n.type === 'lora-studio/block-weights');
+      expect(weighted.map((n) => [n.params.preset, (n.params.weights as number[]).join(',')])).toEqual([['custom', zeroIn01]]);
     } finally {
       await f.close();
     }
@@ -147,11 +147,12 @@ describe('lora-studio combine', () => {
     const out = path.join(dir, 'never.safetensors');
     const cases: [string[], RegExp][] = [
       [['--method', 'average'], /Unknown combine method "average".*concat, svd, task_arithmetic/],
-      [['--method', 'svd'], /needs a rank/],
-      [['--rank', '4'], /--rank only applies to --method svd/],
-      [['--method', 'ties', '--rank', '4', '--density', '1.5'], /Density 1\.5 is outside \(0, 1\]/],
-      [['--method', 'svd', '--rank', '0'], /--rank 0: not a whole number ≥ 1/],
-      [['--method', 'svd', '--rank', '4', '--clamp-quantile', '2'], /Clamp quantile 2 is outside/],
+      [['--rank', '4'], /--rank only applies to --method svd\|task_arithmetic/],
+      [['--method', 'ties', '--density', '0.5', '--seed', '3'], /--seed only applies to --method dare_linear\|dare_ties/],
+      [['--method', 'ties', '--rank', '4', '--density', '1.5'], /--density 1\.5: .*must be at most 1/],
+      [['--method', 'svd', '--rank', '0'], /--rank 0: .*must be at least 1/],
+      [['--method', 'svd', '--rank', '4', '--clamp-quantile', '2'], /--clamp-quantile 2: .*must be at most 1/],
+      [['--method', 'svd', '--rank', 'x'], /--rank x: "x" is not a number/],
     ];
     for (const [args, message] of cases) {
       const res = await runCliProcess(['combine', '--lora', A.file, '--lora', B.file, '--out', out, ...args]);
@@ -186,7 +187,7 @@ describe('lora-studio combine', () => {
     const res = await runCliProcess(['combine', '--lora', A.file, '--lora', B.file, '--out', out, '--workers', '1', '--no-hash'], {
       env: { LORA_STUDIO_DEBUG_DELAY_MS: '200' },
       onStderr: (text, kill) => {
-        if (text.includes('combine (concat)') && !text.includes('SIGINT')) kill('SIGINT');
+        if (text.includes('Combine LoRAs (combine-loras-1)') && !text.includes('SIGINT')) kill('SIGINT');
       },
     });
     expect(res.stderr).toMatch(/stop/i);
@@ -195,3 +196,14 @@ describe('lora-studio combine', () => {
     expect(readdirSync(dir).filter((f) => f.includes('lora-studio-tmp'))).toEqual([]);
   });
 });
+
+interface GraphRecipe {
+  operation: string;
+  params: { graph: { id: string; type: string; params: Record<string, unknown>; inputs: Record<string, { from: string; params?: Record<string, unknown> }[]> }[] };
+}
+
+function recipeNode(recipe: GraphRecipe, type: string): GraphRecipe['params']['graph'][number] {
+  const node = recipe.params.graph.find((n) => n.type === type);
+  if (!node) throw new Error(`no ${type} in the recipe`);
+  return node;
+}

@@ -64,6 +64,7 @@ describe('example graphs', () => {
   it('are all listed here', () => {
     expect(exampleFiles).toEqual([
       'bake-lora-stack.json',
+      'bake-ties-merge.json',
       'combine-two-loras.json',
       'extract-lora.json',
       'inspect-and-probe.json',
@@ -100,6 +101,14 @@ describe('example graphs', () => {
     expect(out.names).toEqual(base.names);
     expect(out.dtypes).toEqual(new Set(['F16']));
     expect(JSON.parse(out.metadata['lora_studio.recipe']!).params.steps.map((s: { type: string }) => s.type)).toEqual(['apply-lora', 'apply-lora', 'apply-lora']);
+  });
+
+  it('bake-ties-merge: Bake LoRAs merges the two deltas with TIES while baking (the graph of merge --method ties)', async () => {
+    const { finished } = await runExample('bake-ties-merge.json');
+    const out = await header(finished.outputs.files[0]!.path);
+    expect(out.dtypes).toEqual(new Set(['F16']));
+    const steps = JSON.parse(out.metadata['lora_studio.recipe']!).params.steps as { type: string; method?: string; density?: number; loras?: { weight: number }[] }[];
+    expect(steps).toMatchObject([{ type: 'task-vector-merge', method: 'ties', density: 0.5, loras: [{ weight: 0.8 }, { weight: 0.6 }] }]);
   });
 
   it('ties-merge-peft: a PEFT adapter directory and an Inspect report with sign conflicts', async () => {

@@ -93,7 +93,7 @@ describe('lora-studio extract', () => {
   });
 
   it('refuses bad flags with exit code 2', async () => {
-    for (const args of [['--rank', 'x'], ['--rank', '4', '--threshold', '-1'], ['--rank', '4', '--clamp-quantile', '2'], ['--dynamic', 'sv_cumulative']]) {
+    for (const args of [['--rank', 'x'], ['--rank', '4', '--threshold', '-1'], ['--rank', '4', '--clamp-quantile', '2'], ['--dynamic', 'sv_cumulative', '--param', '2'], ['--param', '0.5']]) {
       const res = await runCliProcess(['extract', '--base', basePath, '--tuned', tunedPath, '--out', path.join(dir, 'bad.safetensors'), ...args]);
       expect({ args, code: res.code }).toEqual({ args, code: 2 });
     }

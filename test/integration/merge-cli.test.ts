@@ -149,9 +149,11 @@ describe('lora-studio merge', () => {
     const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--dtype', 'bf16']);
     expect(res.code).toBe(0);
     const f = await SafetensorsFile.open(outPath);
-    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; inputs: { role: string; files: { sha256: string }[] }[] };
+    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; inputs: { role: string; files: { sha256: string }[] }[]; params: { graph: { type: string }[] } };
     expect(f.metadata['modelspec.architecture']).toBe('stable-diffusion-v1');
-    expect(recipe.operation).toBe('merge');
+    // One recipe shape for the CLI and the app: the graph the command compiled to.
+    expect(recipe.operation).toBe('graph');
+    expect(recipe.params.graph.map((n) => n.type).sort()).toEqual(['lora-studio/apply-lora', 'lora-studio/load-lora', 'lora-studio/load-model', 'lora-studio/save-model']);
     expect(recipe.inputs.map((i) => i.role)).toEqual(['base', 'lora']);
     expect(recipe.inputs[1]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(f.entries.filter((e) => e.dtype !== 'I64').map((e) => e.dtype))).toEqual(new Set(['BF16']));
@@ -174,6 +176,12 @@ describe('lora-studio merge', () => {
     const ok = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--out', outPath, '--quiet', '--allow-unmatched']);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toMatch(/unmatched lora_unet_nonexistent_block_to_q/);
+    // With a merge method (Bake LoRAs), the same check runs before anything is written.
+    const ties = await runCliProcess(['merge', '--base', basePath, '--lora', bad, '--lora', loraPath, '--method', 'ties', '--out', outPath, '--quiet']);
+    expect(ties.code).toBe(1);
+    expect(ties.stderr).toContain('lora_unet_nonexistent_block_to_q');
+    expect(ties.stderr).toContain('--allow-unmatched');
+    expect(ties.stderr).not.toContain('Save Model');
   });
 
   it('refuses to overwrite an input and leaves it unchanged', async () => {

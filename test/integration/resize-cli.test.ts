@@ -78,8 +78,10 @@ describe('lora-studio resize', () => {
     expect(Array.from(kept.values)).toEqual(Array.from(orig.values));
     const f = await SafetensorsFile.open(out);
     expect(f.metadata).toMatchObject({ ss_network_dim: 'Dynamic', ss_base_model_version: 'sd_v1' });
-    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; params: { rank: unknown } };
-    expect(recipe).toMatchObject({ operation: 'resize', params: { rank: { type: 'fixed', rank: 4 } } });
+    // One recipe shape: the graph the command ran.
+    const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; params: { graph: { type: string; params: Record<string, unknown> }[] } };
+    expect(recipe.operation).toBe('graph');
+    expect(recipe.params.graph.find((n) => n.type === 'lora-studio/resize-rank')?.params).toMatchObject({ method: 'fixed', rank: 4 });
     await f.close();
   });
 
@@ -94,8 +96,7 @@ describe('lora-studio resize', () => {
     const out = path.join(dir, `${method}.safetensors`);
     const res = await runCliProcess(['resize', '--lora', loraPath, '--dynamic', method, '--param', param, '--rank', '6', '--out', out, '--dtype', 'fp32', '--quiet', '--no-hash', '--json', '--verbose']);
     expect(res.code).toBe(0);
-    const json = JSON.parse(res.stdout) as { spilled: boolean; modules: { module: string; rank: number | null; alpha: number | null; froRetained: number | null; sumRetained: number | null; maxRatio: number | null; oldRank: number | null }[]; report: { sections: { kind: string }[] } };
-    expect(json.spilled).toBe(true);
+    const json = JSON.parse(res.stdout) as { modules: { module: string; rank: number | null; alpha: number | null; froRetained: number | null; sumRetained: number | null; maxRatio: number | null; oldRank: number | null }[]; report: { sections: { kind: string }[] } };
     MODULES.forEach((m, i) => {
       const row = json.modules.find((r) => r.module === m.name)!;
       const k = ranks[i]!;
@@ -128,7 +129,7 @@ describe('lora-studio resize', () => {
 
   it('refuses bad flags with exit code 2 and writes nothing', async () => {
     const out = path.join(dir, 'bad.safetensors');
-    for (const args of [['--rank', '0'], ['--dynamic', 'sv_magic', '--param', '1'], ['--dynamic', 'sv_fro'], ['--dynamic', 'sv_fro', '--param', '2'], []]) {
+    for (const args of [['--rank', '0'], ['--dynamic', 'sv_magic', '--param', '1'], ['--param', '0.5'], ['--dynamic', 'sv_fro', '--param', '2'], ['--rank', 'x']]) {
       const res = await runCliProcess(['resize', '--lora', loraPath, '--out', out, ...args]);
       expect({ args, code: res.code }).toEqual({ args, code: 2 });
     }

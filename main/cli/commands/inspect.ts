@@ -1,7 +1,7 @@
 /** `lora-studio inspect <file|dir> [--base <checkpoint>] [--hash] [--json]`. */
 import type { Command } from 'commander';
 import type { InspectionResult } from '../../../shared/ipc/inspection.js';
-import { inspectFile } from '../../engine/ops/inspect-file.js';
+import { inspectFile } from '../../engine/service/index.js';
 import { formatByteSize } from '../../engine/tensor-io/byte-size.js';
 import { abortOnSignals } from '../abort.js';
 

@@ -1,45 +1,37 @@
 /**
- * `lora-studio merge`: bake LoRAs into a base checkpoint by streaming, in order, with strengths; optionally a
- * task-vector merge (TIES, DARE, ...) of the LoRAs' deltas instead of their plain sum.
+ * `lora-studio merge`: bake LoRAs into a base checkpoint. Compiled to a graph: Load Model → Load LoRA ×n →
+ * (Block Weights) → Apply LoRA chain (--method sum) or Bake LoRAs (a merge method) → Save Model, run through
+ * the same runner as `lora-studio run` (`--print-graph` prints it instead).
  */
-import type { Command } from 'commander';
-import { CancelledError } from '../../engine/errors.js';
-import { hashInput, recipe } from '../../engine/export/recipe.js';
-import { modelspecFor } from '../../engine/export/modelspec.js';
-import { saveModel } from '../../engine/export/save-model.js';
-import { prepareApply } from '../../engine/ops/apply/apply-lora.js';
-import { loadLora, modelFromBase, openBaseModel } from '../../engine/ops/load.js';
-import { validateMergeOptions } from '../../engine/ops/merge-methods/options.js';
-import { parseByteSize } from '../../engine/tensor-io/byte-size.js';
-import type { AppliedLora, ModelStep, ModelValue } from '../../engine/values/model-value.js';
-import { abortOnSignals } from '../abort.js';
-import { addBlockWeightOptions, blockWeightSpecs, describeBlockWeightSpec, readLbwPresets, weightAppliedLora, type BlockWeightFlags } from '../block-weights-option.js';
-import { parseDtypeOption, DTYPE_CHOICES } from '../dtype-option.js';
-import { withPool } from '../engine-session.js';
-import { UsageError } from '../errors.js';
-import { collect, parseLoraSpec, parseNumberOption } from '../lora-spec.js';
-import { formatMappingReport } from '../mapping-report.js';
-import { createProgressBar } from '../progress.js';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Command } from 'commander';
+import { BAKE_METHODS } from '../../../shared/merge-methods.js';
+import { saveModel } from '../../../shared/nodes/catalogue/export.js';
+import { loadLora, loadModel } from '../../../shared/nodes/catalogue/load.js';
+import { applyLora, bakeLoras } from '../../../shared/nodes/catalogue/model.js';
+import { addBlockWeightOptions, addBlockWeightNodes, type BlockWeightFlags } from '../block-weights-option.js';
+import { UsageError } from '../errors.js';
+import { paramHelp } from '../flag-help.js';
+import { GraphBuilder } from '../graph-builder.js';
+import { addRunOptions, printResult, runCompiled, type RunFlags } from '../graph-command.js';
+import { collect, parseLoraSpec } from '../lora-spec.js';
+import { mappingLines, mappingJson } from '../mapping-report.js';
 
-interface MergeFlags extends BlockWeightFlags {
+interface MergeFlags extends BlockWeightFlags, RunFlags {
   base: string;
   lora: string[];
   out: string;
-  dtype: string;
+  dtype?: string;
   allowUnmatched?: boolean;
   acceptArchitectureMismatch?: boolean;
   maxShardSize?: string;
-  method: string;
+  method?: string;
   density?: string;
   seed?: string;
   majority?: string;
-  workers?: string;
-  hash: boolean;
-  json?: boolean;
-  quiet?: boolean;
 }
+
+const P = bakeLoras.params;
 
 export function registerMerge(program: Command): void {
   const command = program
@@ -48,99 +40,71 @@ export function registerMerge(program: Command): void {
     .requiredOption('--base <checkpoint>', 'base model: .safetensors file, *.safetensors.index.json, or a directory with one')
     .option('--lora <file|dir[:strength]>', 'a LoRA file or PEFT directory, optionally with :strength (default 1); repeat for several, applied in order', collect, [])
     .requiredOption('--out <file>', 'output .safetensors file (with --max-shard-size: the name shards derive from)')
-    .option('--dtype <dtype>', `output dtype of float tensors: ${DTYPE_CHOICES}`, 'same')
+    .option('--dtype <dtype>', paramHelp(saveModel.params.dtype, 'output dtype of float tensors'))
     .option('--allow-unmatched', 'apply the modules that match and report the others instead of failing')
     .option('--accept-architecture-mismatch', 'apply a LoRA made for another architecture where shapes happen to fit (rarely what you want)')
-    .option('--max-shard-size <size>', 'split the output into shards of at most this size (e.g. 5GB) with an index')
-    .option('--method <method>', 'sum (apply in order) | task_arithmetic | ties | dare_linear | dare_ties | magnitude_prune', 'sum')
-    .option('--density <d>', 'fraction kept by ties / dare / magnitude_prune, in (0, 1]')
-    .option('--seed <n>', 'random seed for dare_* (default 0)')
-    .option('--majority <m>', 'ties sign election: total | frequency (default total)')
-    .option('--workers <n>', 'worker threads (default: number of cores)')
-    .option('--no-hash', 'do not hash the inputs for the recipe stored in the output (saves reading the base twice)')
-    .option('--json', 'print the result as JSON on stdout')
-    .option('-q, --quiet', 'no progress bar');
-  addBlockWeightOptions(command).action(async (flags: MergeFlags) => runMerge(flags));
+    .option('--max-shard-size <size>', paramHelp(saveModel.params.maxShardSize, 'split the output into shards of at most this size (e.g. 5GB, 500MB; 0 for one file) with an index'))
+    .option('--method <method>', paramHelp(P.method, 'sum applies the LoRAs in order; the others merge their deltas (docs/merge-methods.md)'))
+    .option('--density <d>', paramHelp(P.density, `fraction kept by ${P.density.showIf!.oneOf.join(' / ')}, in (0, 1]`))
+    .option('--seed <n>', paramHelp(P.seed, `random seed of ${P.seed.showIf!.oneOf.join(' / ')}`))
+    .option('--majority <m>', paramHelp(P.majority, `sign election of ${P.majority.showIf!.oneOf.join(' / ')}`));
+  addRunOptions(addBlockWeightOptions(command), 'the inputs (saves reading the base twice)').action(async (flags: MergeFlags) => runMerge(flags));
 }
 
-function parseStepOptions(flags: MergeFlags): ReturnType<typeof validateMergeOptions> | undefined {
-  if (flags.method === 'sum') {
-    for (const f of ['density', 'seed', 'majority'] as const) if (flags[f] !== undefined) throw new UsageError(`--${f} only applies to --method ties|dare_linear|dare_ties|magnitude_prune.`);
-    return undefined;
+export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; document: ReturnType<GraphBuilder['document']> } {
+  if (flags.lora.length === 0) throw new UsageError('merge needs at least one --lora.');
+  const method = flags.method ?? P.method.default;
+  if (!BAKE_METHODS.some((m) => m.value === method)) throw new UsageError(`--method ${method}: expected ${BAKE_METHODS.map((m) => m.value).join(' | ')}.`);
+  const specs = flags.lora.map((s) => parseLoraSpec(s));
+  const b = new GraphBuilder();
+  const base = b.add(loadModel, 0, `--base ${flags.base}`, path.basename(flags.base));
+  b.set(base, 'path', path.resolve(flags.base), '--base', flags.base);
+  const loras = specs.map((s, i) => {
+    const id = b.add(loadLora, 0, `--lora ${s.path}`, path.basename(s.path));
+    b.set(id, 'path', path.resolve(s.path), `--lora #${i + 1}`, s.path);
+    return id;
+  });
+  const weighted = addBlockWeightNodes(b, loras, flags, base);
+  let model = base;
+  if (method === 'sum') {
+    for (const [i, lora] of weighted.entries()) {
+      const apply = b.add(applyLora, 2, `--lora ${specs[i]!.path}`);
+      b.connect(model, apply, 'model');
+      b.connect(lora, apply, 'lora');
+      b.set(apply, 'strength', specs[i]!.strength, `--lora ${flags.lora[i]}`);
+      b.set(apply, 'teStrength', specs[i]!.strength, `--lora ${flags.lora[i]}`);
+      if (flags.allowUnmatched) b.set(apply, 'allowUnmatched', true, '--allow-unmatched');
+      if (flags.acceptArchitectureMismatch) b.set(apply, 'acceptArchitectureMismatch', true, '--accept-architecture-mismatch');
+      b.offer(applyLora, 'allowUnmatched', '--allow-unmatched');
+      model = apply;
+    }
+    for (const f of ['density', 'seed', 'majority'] as const) if (flags[f] !== undefined) throw new UsageError(`--${f} only applies to --method ${P[f].showIf!.oneOf.join('|')}.`);
+  } else {
+    const bake = b.add(bakeLoras, 2, `--method ${method}`);
+    b.connect(base, bake, 'model');
+    for (const [i, lora] of weighted.entries()) b.connect(lora, bake, 'loras', { strength: specs[i]!.strength });
+    b.set(bake, 'method', method, '--method');
+    b.setFromFlag(bake, 'density', '--density', flags.density);
+    b.setFromFlag(bake, 'seed', '--seed', flags.seed);
+    b.setFromFlag(bake, 'majority', '--majority', flags.majority);
+    if (flags.allowUnmatched) b.set(bake, 'allowUnmatched', true, '--allow-unmatched');
+    if (flags.acceptArchitectureMismatch) b.set(bake, 'acceptArchitectureMismatch', true, '--accept-architecture-mismatch');
+    b.offer(bakeLoras, 'allowUnmatched', '--allow-unmatched');
+    if (specs.length < 2) process.stderr.write(`note: --method ${method} with a single LoRA.\n`);
+    model = bake;
   }
-  try {
-    return validateMergeOptions({
-      method: flags.method,
-      density: parseNumberOption('--density', flags.density),
-      seed: parseNumberOption('--seed', flags.seed),
-      majority: flags.majority,
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/** LORA_STUDIO_DEBUG_DELAY_MS slows exports down (tests of progress and Ctrl-C use it). */
-export function debugDelayMs(): number | undefined {
-  const v = Number(process.env.LORA_STUDIO_DEBUG_DELAY_MS);
-  return Number.isFinite(v) && v > 0 ? v : undefined;
+  const save = b.add(saveModel, 3, `--out ${flags.out}`);
+  b.connect(model, save, 'model');
+  b.set(save, 'path', path.resolve(flags.out), '--out', flags.out);
+  b.setFromFlag(save, 'dtype', '--dtype', flags.dtype);
+  b.setFromFlag(save, 'maxShardSize', '--max-shard-size', flags.maxShardSize);
+  return { builder: b, document: b.document('lora-studio merge', `Bake ${specs.length} LoRA(s) into ${path.basename(flags.base)} (${method}).`) };
 }
 
 async function runMerge(flags: MergeFlags): Promise<void> {
-  if (flags.lora.length === 0) throw new UsageError('merge needs at least one --lora.');
-  const dtype = parseDtypeOption(flags.dtype);
-  const maxShardSize = flags.maxShardSize === undefined ? undefined : parseByteSize(flags.maxShardSize);
-  const mergeOptions = parseStepOptions(flags);
-  if (mergeOptions && flags.lora.length < 2) process.stderr.write(`note: --method ${flags.method} with a single LoRA.\n`);
-  const specs = flags.lora.map((s) => parseLoraSpec(s));
-  const blockWeights = blockWeightSpecs(flags, specs.length);
-  const lbwPresets = readLbwPresets(flags.lbwPresets);
-  const controller = abortOnSignals();
-  const signal = controller.signal;
-
-  const base = await openBaseModel(flags.base);
-  try {
-    process.stderr.write(`base: ${flags.base} (${base.keyMap.architecture.family}, ${base.keyMap.architecture.layout} layout, ${base.source.entries.length} tensors)\n`);
-    const applied: AppliedLora[] = [];
-    for (const [i, spec] of specs.entries()) {
-      const lora = await loadLora(spec.path, signal);
-      const a = prepareApply(base, lora, spec.strength, { allowUnmatched: flags.allowUnmatched, acceptArchitectureMismatch: flags.acceptArchitectureMismatch });
-      process.stderr.write(`${formatMappingReport(lora, a.mapping)}\n`);
-      applied.push(weightAppliedLora(a, blockWeights[i], base.keyMap.architecture.family, lbwPresets));
-    }
-    const steps: ModelStep[] = mergeOptions ? [{ type: 'merge', members: applied, options: mergeOptions }] : applied.map((a) => ({ type: 'apply', applied: a }));
-    const model: ModelValue = { ...modelFromBase(base), steps };
-    const params = { ...(mergeOptions ?? { method: flags.method }), dtype, strengths: specs.map((s) => s.strength) };
-    const recipePromise = flags.hash
-      ? Promise.all([
-          hashInput('base', flags.base, base.source.files, {}, signal),
-          ...applied.map((a, i) => hashInput('lora', specs[i]!.path, a.lora.inputs, { strength: a.strength, ...describeBlockWeightSpec(blockWeights[i]) }, signal)),
-        ]).then((inputs) => recipe('merge', inputs, params))
-      : Promise.resolve(recipe('merge', [{ role: 'base', path: flags.base, files: [] }, ...specs.map((s, i) => ({ role: 'lora', path: s.path, files: [], strength: s.strength, ...describeBlockWeightSpec(blockWeights[i]) }))], params));
-
-    await mkdir(path.dirname(path.resolve(flags.out)), { recursive: true });
-    const bar = createProgressBar('merge', process.stderr, flags.quiet);
-    const result = await withPool(flags.workers, (pool) =>
-      saveModel(
-        model,
-        {
-          out: flags.out,
-          dtype,
-          maxShardSize,
-          pool,
-          recipe: recipePromise,
-          debugDelayMs: debugDelayMs(),
-          modelspec: modelspecFor(base.keyMap.architecture, path.basename(flags.out).replace(/\.safetensors$/, ''), false),
-        },
-        { signal, onProgress: (p) => bar.update(p) },
-      ),
-      flags.quiet,
-    );
-    if (signal.aborted) throw new CancelledError();
-    bar.done(`${result.patched} tensors patched, ${result.copied} copied`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result, mapping: applied.map((a) => ({ lora: a.lora.label, matched: a.mapping.matched.length, unmatched: a.mapping.unmatched })) }, null, 2)}\n`);
-    else for (const f of result.files) process.stdout.write(`${f}\n`);
-  } finally {
-    await base.source.close();
-  }
+  const { builder, document } = compileMerge(flags);
+  const result = await runCompiled(builder, document, flags);
+  if (!result) return;
+  for (const line of mappingLines(result.reports)) process.stderr.write(`${line}\n`);
+  printResult(result, flags.json, { mapping: mappingJson(result.reports) });
 }

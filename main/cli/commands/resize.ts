@@ -1,102 +1,62 @@
 /**
  * `lora-studio resize`: a LoRA to a lower rank with kohya resize_lora.py semantics (fixed rank, or sv_ratio /
- * sv_fro / sv_cumulative capped by --rank; alpha' = (alpha/r)·k), computed from the factors by exact SVD.
- * Progress and a summary on stderr (per module with --verbose, as kohya's --verbose), the written paths or
- * --json (with the report) on stdout.
+ * sv_fro / sv_cumulative capped by --rank; alpha' = (alpha/r)·k). Compiled to a graph: Load LoRA → Resize Rank
+ * → Save LoRA, run through the same runner as `lora-studio run` (`--print-graph` prints it instead).
  */
+import path from 'node:path';
 import type { Command } from 'commander';
-import { CancelledError } from '../../engine/errors.js';
-import { hashInput, recipe } from '../../engine/export/recipe.js';
-import { saveLora } from '../../engine/export/save-lora.js';
-import { loadLora } from '../../engine/ops/load.js';
-import { checkResizeOptions, describeRankRule, resizeLora, rowValues, type ResizeOptions } from '../../engine/ops/resize/index.js';
-import { abortOnSignals } from '../abort.js';
-import { withPool } from '../engine-session.js';
-import { UsageError } from '../errors.js';
-import { parseLoraDtype, parseLoraFormat, parseRankRule, parseWholeNumber, type RankFlags } from '../lora-output-options.js';
-import { createProgressBar } from '../progress.js';
-import { debugDelayMs } from './merge.js';
+import type { Report } from '../../../shared/ipc/reports.js';
+import { loadLora } from '../../../shared/nodes/catalogue/load.js';
+import { resizeRank } from '../../../shared/nodes/catalogue/lora.js';
+import { paramHelp } from '../flag-help.js';
+import { GraphBuilder } from '../graph-builder.js';
+import { addRunOptions, printResult, runCompiled, type RunFlags } from '../graph-command.js';
+import { addLoraOutputOptions, addRankOptions, addSaveLora, setRankParams, type LoraOutputFlags, type RankFlags } from '../lora-output-options.js';
+import { compressionRows, printRetention } from '../compression-output.js';
 
-interface ResizeFlags extends RankFlags {
-  lora?: string;
-  out: string;
+interface ResizeFlags extends RankFlags, LoraOutputFlags, RunFlags {
+  lora: string;
   convRank?: string;
-  format?: string;
-  dtype: string;
-  workers?: string;
-  hash: boolean;
-  json?: boolean;
   verbose?: boolean;
-  quiet?: boolean;
 }
 
 export function registerResize(program: Command): void {
-  program
+  const command = program
     .command('resize')
     .description("Resize a LoRA's rank by SVD (kohya resize_lora.py: fixed rank or sv_ratio / sv_fro / sv_cumulative; alpha/r kept).")
-    .requiredOption('--lora <file|dir>', 'the LoRA file or PEFT directory to resize')
-    .option('--rank <k>', 'the new rank; with --dynamic, the largest rank allowed')
-    .option('--dynamic <method>', 'choose each rank from the spectrum: sv_ratio | sv_fro | sv_cumulative')
-    .option('--param <p>', 'sv_ratio: the largest σ_max/σ kept (≥ 1); sv_fro, sv_cumulative: the fraction kept (0, 1]')
-    .option('--conv-rank <k>', 'rank (or cap) for 3×3 conv modules (LoCon); default: as --rank')
-    .requiredOption('--out <file|dir>', 'output: a .safetensors file (kohya) or a directory (peft)')
-    .option('--format <format>', 'kohya | peft (default: kohya for SD-family and Flux LoRAs, peft for transformers models)')
-    .option('--dtype <dtype>', "output dtype: same (the input's) | fp32 | fp16 | bf16", 'same')
-    .option('--workers <n>', 'worker threads (default: number of cores)')
-    .option('--no-hash', 'do not hash the input for the recipe stored in the output')
-    .option('--json', 'print the result and the report as JSON on stdout')
+    .requiredOption('--lora <file|dir>', 'the LoRA file or PEFT directory to resize');
+  addRankOptions(command).option('--conv-rank <k>', paramHelp(resizeRank.params.convRank, 'rank (or cap) for 3×3 conv modules (LoCon); 0 = as --rank'));
+  addRunOptions(addLoraOutputOptions(command, "the input's"), 'the input')
     .option('--verbose', 'one line per module on stderr (kohya --verbose)')
-    .option('-q, --quiet', 'no progress bar')
     .action(async (flags: ResizeFlags) => runResize(flags));
 }
 
-const pct = (v: string | number | null | undefined): string => (typeof v === 'number' ? `${v.toFixed(1)}%` : 'n/a');
+export function compileResize(flags: ResizeFlags): { builder: GraphBuilder; document: ReturnType<GraphBuilder['document']> } {
+  const b = new GraphBuilder();
+  const lora = b.add(loadLora, 0, `--lora ${flags.lora}`, path.basename(flags.lora));
+  b.set(lora, 'path', path.resolve(flags.lora), '--lora', flags.lora);
+  const resize = b.add(resizeRank, 2, 'resize');
+  b.connect(lora, resize, 'lora');
+  setRankParams(b, resize, flags, 'method');
+  b.setFromFlag(resize, 'convRank', '--conv-rank', flags.convRank);
+  addSaveLora(b, resize, flags);
+  return { builder: b, document: b.document('lora-studio resize', `Resize ${path.basename(flags.lora)}.`) };
+}
+
+const pct = (v: unknown): string => (typeof v === 'number' ? `${v.toFixed(1)}%` : 'n/a');
+
+function printVerbose(reports: readonly Report[]): void {
+  for (const r of compressionRows(reports)) {
+    const what = typeof r.note === 'string' && r.note !== '' ? r.note : `sum(S) retained: ${pct(r.sumRetained)}, fro retained: ${pct(r.froRetained)}, max(S) ratio: ${typeof r.maxRatio === 'number' ? r.maxRatio.toFixed(1) : 'n/a'}, dim: ${String(r.rank)}, alpha: ${String(r.alpha)}`;
+    process.stderr.write(`${String(r.module).padEnd(75)} | ${what}\n`);
+  }
+}
 
 async function runResize(flags: ResizeFlags): Promise<void> {
-  if (flags.lora === undefined) throw new UsageError('resize needs --lora.');
-  const dtype = parseLoraDtype(flags.dtype);
-  const rule = parseRankRule(flags);
-  const convRank = parseWholeNumber('--conv-rank', flags.convRank);
-  const options: ResizeOptions = { rank: rule, ...(convRank !== undefined ? { convRank } : {}) };
-  try {
-    checkResizeOptions(options);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const controller = abortOnSignals();
-  const signal = controller.signal;
-  const lora = await loadLora(flags.lora, signal);
-  const format = parseLoraFormat(flags.format, lora.architecture.family);
-  const { lora: resized, report } = resizeLora(lora, options);
-  process.stderr.write(`resize: ${lora.label}, ${lora.modules.length} modules, ${report.resized} to resize (${describeRankRule(rule)}${convRank !== undefined ? `, 3×3 conv ${convRank}` : ''})\n`);
-
-  const params = { rank: rule, ...(convRank !== undefined ? { convRank } : {}), format, dtype };
-  const recipePromise = flags.hash
-    ? hashInput('lora', flags.lora, lora.inputs, {}, signal).then((input) => recipe('resize', [input], params))
-    : Promise.resolve(recipe('resize', [{ role: 'lora', path: flags.lora, files: [] }], params));
-  const bar = createProgressBar('resize', process.stderr, flags.quiet);
-  const result = await withPool(flags.workers, (pool) =>
-    saveLora(resized, { out: flags.out, format, dtype, pool, recipe: recipePromise, debugDelayMs: debugDelayMs() }, { signal, onProgress: (p) => bar.update(p) }),
-    flags.quiet,
-  );
-  if (signal.aborted) throw new CancelledError();
-  const rows = report.rows(result.modules);
-  bar.done(`${result.modules.length} modules written (${result.dtype}) in ${result.seconds.toFixed(1)} s`);
-  if (flags.verbose) {
-    for (const r of rows) {
-      const v = rowValues(r);
-      const what = r.note ?? `sum(S) retained: ${pct(v.sumRetained)}, fro retained: ${pct(v.froRetained)}, max(S) ratio: ${typeof v.maxRatio === 'number' ? v.maxRatio.toFixed(1) : 'n/a'}, dim: ${String(v.rank)}, alpha: ${String(v.alpha)}`;
-      process.stderr.write(`${String(v.module).padEnd(75)} | ${what}\n`);
-    }
-  }
-  const fros = result.modules.flatMap((m) => (m.compression ? [m.compression.frobeniusRetained] : []));
-  if (fros.length > 0) {
-    const mean = fros.reduce((a, b) => a + b, 0) / fros.length;
-    const std = Math.sqrt(fros.reduce((a, b) => a + (b - mean) ** 2, 0) / fros.length);
-    process.stderr.write(`Average Frobenius norm retention: ${(100 * mean).toFixed(2)}% | std: ${std.toFixed(3)}\n`);
-  }
-  if (flags.json) {
-    const json = { ok: true, format: result.format, out: result.out, files: result.files, dtype: result.dtype, rule, spilled: result.spilled, modules: rows.map(rowValues), report: report.toReport(result.modules), seconds: result.seconds };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else for (const f of result.files) process.stdout.write(`${f}\n`);
+  const { builder, document } = compileResize(flags);
+  const result = await runCompiled(builder, document, flags);
+  if (!result) return;
+  if (flags.verbose) printVerbose(result.reports);
+  printRetention(result.reports, 'Average Frobenius norm retention');
+  printResult(result, flags.json, { modules: compressionRows(result.reports), report: result.reports.find((r) => r.nodeType === resizeRank.type) });
 }

@@ -14,8 +14,8 @@ export function formatProblem(p: Problem): string {
   return `${p.severity}: ${where}${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
 }
 
-/** Renders engine events for people on a stream (stderr). */
-export function createRunLog(stream: NodeJS.WriteStream, quiet: boolean): (e: EngineEvent) => void {
+/** Renders engine events for people on a stream (stderr): progress bars unless quiet, a line per finished node when nodeLines. */
+export function createRunLog(stream: NodeJS.WriteStream, quiet: boolean, nodeLines = !quiet): (e: EngineEvent) => void {
   const titles = new Map<string, string>();
   let bar: { nodeId: string; bar: ProgressBar } | undefined;
   const label = (id: string): string => `${titles.get(id) ?? id} (${id})`;
@@ -44,7 +44,7 @@ export function createRunLog(stream: NodeJS.WriteStream, quiet: boolean): (e: En
           if (stream.isTTY) stream.write('\r\x1b[2K');
           bar = undefined;
         }
-        if (!quiet) stream.write(`${e.cached ? '=' : '✓'} ${label(e.nodeId)}${e.cached ? ' cached' : ` ${(e.ms / 1000).toFixed(1)}s`}${e.summary ? `: ${e.summary}` : ''}\n`);
+        if (nodeLines) stream.write(`${e.cached ? '=' : '✓'} ${label(e.nodeId)}${e.cached ? ' cached' : ` ${(e.ms / 1000).toFixed(1)}s`}${e.summary ? `: ${e.summary}` : ''}\n`);
         break;
       case 'node-failed':
         closeBar();

@@ -11,13 +11,11 @@ import type { Command } from 'commander';
 import { parseGraph } from '../../../shared/graph/codec.js';
 import { GraphFileError } from '../../../shared/graph/errors.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
-import { CancelledError, EngineError } from '../../engine/errors.js';
-import { createEngineService } from '../../engine/service/engine-service.js';
-import { abortOnSignals } from '../abort.js';
-import { UsageError } from '../errors.js';
+import { EngineError } from '../../engine/errors.js';
+import { runGraphDocument } from '../graph-runner.js';
 import { collect } from '../lora-spec.js';
 import { applyOverrides, parseSetOption } from './run-set.js';
-import { createRunLog, formatProblem, outputsText } from './run-output.js';
+import { formatProblem, outputsText } from './run-output.js';
 
 interface RunFlags {
   set: string[];
@@ -59,43 +57,27 @@ async function readGraph(file: string): Promise<ReturnType<typeof parseGraph>['d
   }
 }
 
-function parseWorkers(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers ${text}: a whole number from 1 to 256.`);
-  return n;
-}
-
 async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
   const overrides = flags.set.map(parseSetOption);
-  const workers = parseWorkers(flags.workers);
   const onlyNodes = flags.only ? flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
   const document = applyOverrides(await readGraph(file), overrides, NODE_REGISTRY);
   const context = { baseDir: path.dirname(path.resolve(file)), ...(flags.outDir ? { outputDir: path.resolve(flags.outDir) } : {}) };
-  const service = createEngineService({ ...(workers ? { workers } : {}), kernelOptions: { hashInputs: flags.hash } });
-  const controller = abortOnSignals();
-  try {
-    service.onEvent(createRunLog(process.stderr, flags.quiet === true));
-    const start = await service.runGraph(document, onlyNodes ? { onlyNodes } : {}, context);
-    if (start.status !== 'started') {
-      const problems = start.status === 'invalid' ? start.problems : [];
+  const { event: finished } = await runGraphDocument(document, {
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    hash: flags.hash,
+    quiet: flags.quiet === true,
+    context,
+    ...(onlyNodes ? { onlyNodes } : {}),
+    onInvalid: (problems) => {
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'invalid', problems }, null, 2)}\n`);
       const errors = problems.filter((p) => p.severity === 'error').length;
       throw new EngineError('graph-invalid', `${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.`, { file, hint: 'Fix the problems listed above (each names its node) and run again.' });
-    }
-    const stop = (): void => void service.stopRun(start.runId);
-    controller.signal.addEventListener('abort', stop, { once: true });
-    const finished = await service.waitForRun(start.runId);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ status: finished.status, ms: finished.ms, outputs: finished.outputs, ...(finished.error ? { error: finished.error } : {}) }, null, 2)}\n`);
-    else process.stdout.write(outputsText(finished));
-    if (finished.status === 'cancelled') throw new CancelledError();
-    if (finished.status === 'failed') {
-      const e = finished.error;
-      throw new EngineError(e?.code ?? 'run-failed', e?.message ?? 'The run failed.', e?.hint ? { hint: e.hint } : {});
-    }
-    process.stderr.write(`done in ${(finished.ms / 1000).toFixed(1)}s\n`);
-  } finally {
-    await service.dispose();
-  }
+    },
+    onFinished: (finished) => {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ status: finished.status, ms: finished.ms, outputs: finished.outputs, ...(finished.error ? { error: finished.error } : {}) }, null, 2)}\n`);
+      else process.stdout.write(outputsText(finished));
+    },
+  });
+  process.stderr.write(`done in ${(finished.ms / 1000).toFixed(1)}s\n`);
 }

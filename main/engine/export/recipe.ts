@@ -23,6 +23,10 @@ export async function hashInput(role: string, input: string, files: readonly str
   return { role, path: input, files: hashed, ...extra };
 }
 
-export function recipe(operation: string, inputs: RecipeInput[], params: Record<string, unknown>): Record<string, unknown> {
-  return { tool: 'lora-studio', version: APP_VERSION, operation, inputs, params };
+/**
+ * The one recipe shape: every output is made by a graph (the CLI's commands compile to one), so `operation` is
+ * always "graph" and `params.graph` holds the nodes that made the output, with their params.
+ */
+export function recipe(inputs: RecipeInput[], params: Record<string, unknown>): Record<string, unknown> {
+  return { tool: 'lora-studio', version: APP_VERSION, operation: 'graph', inputs, params };
 }

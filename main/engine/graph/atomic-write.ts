@@ -1,16 +1,29 @@
-/** A small text file written atomically: temporary file beside the target, fsync, rename; removed on failure. */
-import { open, rename, rm } from 'node:fs/promises';
+/**
+ * The one atomic file writer for small files (reports, graph files, settings, autosaves; DESIGN.md §9):
+ * temporary file beside the target, fsync, rename; the temporary file is removed on failure or Stop.
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import { registerTempFile, temporaryPathFor, unregisterTempFile } from '../tensor-io/temp-files.js';
 
-export async function writeFileAtomic(target: string, text: string, signal?: AbortSignal): Promise<number> {
+export interface AtomicWriteOptions {
+  readonly signal?: AbortSignal;
+  /** Create the target's folder first. */
+  readonly createDir?: boolean;
+}
+
+/** Writes `data` to `target` atomically; returns the bytes written. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<number> {
+  const { signal } = options;
   throwIfAborted(signal);
+  if (options.createDir) await mkdir(path.dirname(target), { recursive: true });
   const temp = temporaryPathFor(target);
   registerTempFile(temp);
   try {
-    const fh = await open(temp, 'wx');
+    const fh = await open(temp, 'wx', 0o644);
     try {
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       await fh.writeFile(bytes);
       await fh.sync();
       throwIfAborted(signal);

@@ -5,5 +5,5 @@ import type { LoraValue } from '../values/lora-value.js';
 export async function loraRecipe(lora: LoraValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const inputs: RecipeInput[] = [];
   for (const file of lora.inputs) inputs.push(hash ? await hashInput('lora', file, [file], {}, signal) : { role: 'lora', path: file, files: [] });
-  return recipe('graph', inputs, { ...params, lora: lora.label, modules: lora.modules.length });
+  return recipe(inputs, { ...params, lora: lora.label, modules: lora.modules.length });
 }

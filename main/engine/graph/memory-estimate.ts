@@ -44,10 +44,12 @@ export function availableMemory(env: NodeJS.ProcessEnv = process.env): number {
   const limit = env.LORA_STUDIO_MEMORY_LIMIT;
   if (limit !== undefined && limit !== '') {
     try {
-      return parseByteSize(limit);
+      const bytes = parseByteSize(limit);
+      if (bytes > 0) return bytes;
     } catch (err) {
       throw new EngineError('bad-memory-limit', `LORA_STUDIO_MEMORY_LIMIT="${limit}" is not a size.`, { hint: 'Write it like 8GB or 512MiB.', cause: err });
     }
+    throw new EngineError('bad-memory-limit', `LORA_STUDIO_MEMORY_LIMIT="${limit}" is not a positive size.`, { hint: 'Write it like 8GB or 512MiB.' });
   }
   return os.freemem();
 }

@@ -45,5 +45,5 @@ export async function modelRecipe(model: ModelValue, params: Record<string, unkn
   const refs = modelRefs(model, 'base');
   const inputs: RecipeInput[] = [];
   for (const r of refs) inputs.push(hash ? await hashInput(r.role, r.path, r.files, r.extra, signal) : { role: r.role, path: r.path, files: [], ...r.extra });
-  return recipe('graph', inputs, { ...params, steps: model.steps.map(stepDescription) });
+  return recipe(inputs, { ...params, steps: model.steps.map(stepDescription) });
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { recoverySchema, type AutosaveRequest, type Recovery } from '../../../shared/ipc/files.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../engine/graph/atomic-write.js';
 
 export class AutosaveStore {
   readonly dir: string;

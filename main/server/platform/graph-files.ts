@@ -12,7 +12,7 @@ import { GRAPH_FORMAT, type GraphDocument } from '../../../shared/graph/document
 import type { OpenedGraph } from '../../../shared/ipc/files.js';
 import { importWorkflowValue, type WorkflowImportOptions } from '../../engine/comfyui/import-workflow.js';
 import { EngineError } from '../../engine/errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../engine/graph/atomic-write.js';
 
 export const MAX_GRAPH_FILE_BYTES = 32 * 1024 * 1024;
 

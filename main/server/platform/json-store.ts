@@ -1,7 +1,7 @@
 /** A JSON file under the config folder, read leniently (missing or damaged: the fallback) and written atomically, one write at a time. */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../engine/graph/atomic-write.js';
 
 export class JsonStore<T> {
   private queue: Promise<unknown> = Promise.resolve();

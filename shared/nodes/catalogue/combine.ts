@@ -1,24 +1,13 @@
 import { defineNode, type NodeCheckIssue } from '../definition.js';
 import { param, type ParamsOf } from '../params/index.js';
-import { clampQuantile, rank } from './common.js';
+import { COMBINE_METHODS, RANKED_COMBINE_METHODS, mergeMethodsTaking } from '../../merge-methods.js';
+import { clampQuantile, DYNAMIC_METHODS, dynamicParamIssue, mergeDensityParam, mergeMajorityParam, mergeSeedParam, rank } from './common.js';
 
-export const COMBINE_METHODS = [
-  { value: 'concat', label: 'Concatenate (exact)', description: 'Rank concatenation: the exact weighted sum, rank Σr.' },
-  { value: 'svd', label: 'SVD', description: 'Best rank-k approximation of the weighted sum.' },
-  { value: 'task_arithmetic', label: 'Task arithmetic', description: 'Σ wᵢ·τᵢ on dense deltas, then rank k.' },
-  { value: 'ties', label: 'TIES', description: 'Trim to density, elect signs, disjoint merge (PEFT).' },
-  { value: 'dare_linear', label: 'DARE linear', description: 'Random drop with rescale, then weighted sum (PEFT).' },
-  { value: 'dare_ties', label: 'DARE TIES', description: 'Random drop with rescale, then TIES sign election (PEFT).' },
-  { value: 'magnitude_prune', label: 'Magnitude prune', description: 'Keep the largest |entries| to density, then weighted sum (PEFT).' },
-  { value: 'kohya', label: 'kohya merge_lora (not exact)', description: 'Reproduces sd-scripts merge_lora.py, for parity with files people have.' },
-] as const;
+export { COMBINE_METHODS, type CombineMethod } from '../../merge-methods.js';
 
-export type CombineMethod = (typeof COMBINE_METHODS)[number]['value'];
-
-const DENSITY_METHODS = ['ties', 'dare_linear', 'dare_ties', 'magnitude_prune'] as const;
-const SEEDED_METHODS = ['dare_linear', 'dare_ties'] as const;
-const SIGN_METHODS = ['ties', 'dare_ties'] as const;
-const RANKED_METHODS = ['svd', 'task_arithmetic', ...DENSITY_METHODS] as const;
+const DENSITY_METHODS = mergeMethodsTaking('density');
+const SEEDED_METHODS = mergeMethodsTaking('seed');
+const SIGN_METHODS = mergeMethodsTaking('majority');
 
 /** Params of each connection into Combine LoRAs' `loras` port. */
 export const combineInputParams = {
@@ -81,26 +70,28 @@ LoRA instead). LoHa/LoKr modules are expanded to dense deltas, then compressed.`
   outputs: [{ name: 'lora', label: 'LoRA', type: 'lora', description: 'The combined LoRA.' }],
   params: {
     method: param.enumOf(COMBINE_METHODS, { label: 'Method', description: 'How the LoRAs are combined.', default: 'concat', inline: true }),
-    rank: rank('Rank k of the result.', { showIf: { param: 'method', oneOf: RANKED_METHODS } }),
-    density: param.slider({
-      label: 'Density',
-      description: 'Fraction of entries kept, in (0, 1]; 1 keeps everything.',
-      default: 0.5,
-      min: 0,
-      max: 1,
-      step: 0.01,
-      exclusiveMin: true,
-      showIf: { param: 'method', oneOf: DENSITY_METHODS },
+    rank: rank('Rank k of the result; with a dynamic rank rule, the largest rank allowed.', { showIf: { param: 'method', oneOf: RANKED_COMBINE_METHODS } }),
+    dynamic: param.enumOf(DYNAMIC_METHODS, {
+      label: 'Rank rule',
+      description: 'Fixed rank k, or choose each module’s rank from its spectrum (kohya resize_lora), capped by Rank.',
+      default: 'fixed',
+      showIf: { param: 'method', oneOf: RANKED_COMBINE_METHODS },
+      advanced: true,
     }),
-    majority: param.enumOf(
-      [
-        { value: 'total', label: 'Total', description: 'Sign of the summed values (PEFT "total").' },
-        { value: 'frequency', label: 'Frequency', description: 'Sign held by more inputs (PEFT "frequency").' },
-      ] as const,
-      { label: 'Sign election', description: 'How TIES elects the sign of each entry.', default: 'total', showIf: { param: 'method', oneOf: SIGN_METHODS } },
-    ),
-    seed: param.seed({ label: 'Seed', description: 'Seed of DARE’s random drop.', showIf: { param: 'method', oneOf: SEEDED_METHODS } }),
-    clampQuantile: clampQuantile({ param: 'method', oneOf: ['svd'] }),
+    dynamicParam: param.number({
+      label: 'Dynamic parameter',
+      description: 'sv_ratio: the largest allowed σ_max/σ ratio (≥ 1). sv_fro and sv_cumulative: the fraction to retain, in (0, 1].',
+      default: 0.9,
+      min: 0,
+      exclusiveMin: true,
+      step: 0.01,
+      showIf: { param: 'dynamic', oneOf: ['sv_ratio', 'sv_fro', 'sv_cumulative'] },
+      advanced: true,
+    }),
+    density: mergeDensityParam(DENSITY_METHODS),
+    majority: mergeMajorityParam(SIGN_METHODS),
+    seed: mergeSeedParam(SEEDED_METHODS),
+    clampQuantile: clampQuantile({ param: 'method', oneOf: RANKED_COMBINE_METHODS }),
     kohyaConcat: param.boolean({
       label: 'kohya --concat',
       description: 'Concatenate ranks as merge_lora.py --concat does (with its r₀/Σr rescale).',
@@ -110,10 +101,13 @@ LoRA instead). LoHa/LoKr modules are expanded to dense deltas, then compressed.`
     }),
   },
   check: (p, ctx): NodeCheckIssue[] => {
+    const issues: NodeCheckIssue[] = [];
     const n = ctx.connected.loras ?? 0;
     if (n === 1 && p.method !== 'concat' && p.method !== 'svd') {
-      return [{ code: 'single-input', severity: 'warning', message: `${p.method} with a single LoRA only rescales and compresses it`, port: 'loras' }];
+      issues.push({ code: 'single-input', severity: 'warning', message: `${p.method} with a single LoRA only rescales and compresses it`, port: 'loras' });
     }
-    return [];
+    const dynamic = RANKED_COMBINE_METHODS.includes(p.method) ? dynamicParamIssue(p.dynamic, p.dynamicParam) : undefined;
+    if (dynamic) issues.push(dynamic);
+    return issues;
   },
 });

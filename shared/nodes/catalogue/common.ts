@@ -1,5 +1,6 @@
 /** Params and filters several node definitions share, so they read and validate the same everywhere. */
 import { parseBlockSelector } from '../../blocks/labels.js';
+import { MAJORITY_SIGNS, MERGE_OPTION_DEFAULTS } from '../../merge-methods.js';
 import { param } from '../params/index.js';
 import type { FileFilter } from '../params/widgets.js';
 import { patternProblem } from '../patterns.js';
@@ -91,3 +92,27 @@ export const clampQuantile = (showIf?: { param: string; oneOf: readonly string[]
     advanced: true,
     ...(showIf ? { showIf } : {}),
   });
+
+/** Merge-method options (shared/merge-methods.ts), shown for the methods that read them. */
+export const mergeDensityParam = (methods: readonly string[], showOn = 'method') =>
+  param.slider({
+    label: 'Density',
+    description: 'Fraction of entries kept, in (0, 1]; 1 keeps everything.',
+    default: MERGE_OPTION_DEFAULTS.density,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    exclusiveMin: true,
+    showIf: { param: showOn, oneOf: methods },
+  });
+
+export const mergeMajorityParam = (methods: readonly string[], showOn = 'method') =>
+  param.enumOf(MAJORITY_SIGNS, {
+    label: 'Sign election',
+    description: 'How TIES elects the sign of each entry.',
+    default: MERGE_OPTION_DEFAULTS.majority,
+    showIf: { param: showOn, oneOf: methods },
+  });
+
+export const mergeSeedParam = (methods: readonly string[], showOn = 'method') =>
+  param.seed({ label: 'Seed', description: 'Seed of DARE’s random drop.', default: MERGE_OPTION_DEFAULTS.seed, showIf: { param: showOn, oneOf: methods } });

@@ -30,12 +30,13 @@ With a maximum shard size, shards and a \`.safetensors.index.json\` are written 
         { value: 'fp16', label: 'fp16' },
         { value: 'bf16', label: 'bf16' },
         { value: 'fp8_e4m3', label: 'fp8 (e4m3)', description: 'Saturating; for inference only.' },
+        { value: 'fp8_e5m2', label: 'fp8 (e5m2)', description: 'Wider range, fewer mantissa bits; for inference only.' },
       ] as const,
       { label: 'Dtype', description: 'Floating-point type of the written weights (integer tensors are copied).', default: 'same', inline: true },
     ),
     maxShardSize: param.text({
       label: 'Max shard size',
-      description: 'Split into shards of at most this size (e.g. 5GB, 4GiB); empty writes one file.',
+      description: 'Split into shards of at most this size (e.g. 5GB, 4GiB, 500MB); empty or 0 writes one file.',
       placeholder: '5GB',
       check: byteSizeProblem,
       advanced: true,
@@ -73,6 +74,7 @@ Written atomically (temporary file, fsync, rename); the recipe is recorded in th
       [
         { value: 'kohya', label: 'kohya', description: 'One safetensors file, lora_down/lora_up/alpha.' },
         { value: 'peft', label: 'PEFT', description: 'A directory with adapter_model.safetensors and adapter_config.json.' },
+        { value: 'auto', label: 'Auto', description: 'kohya for SD-family and Flux LoRAs, PEFT for transformers models.' },
       ] as const,
       { label: 'Format', description: 'File layout and key names.', default: 'kohya', inline: true },
     ),

@@ -9,7 +9,7 @@ import { saveLora, saveModel, saveReport } from './export.js';
 import { inspect, probe } from './inspect.js';
 import { loadLora, loadModel, newLora } from './load.js';
 import { blockWeights, extractLora, resizeRank, scaleLora, selectLoraLayers } from './lora.js';
-import { applyLora, mergeModels, selectModelLayers } from './model.js';
+import { applyLora, bakeLoras, mergeModels, selectModelLayers } from './model.js';
 import { note } from './utility.js';
 
 export { combineLoras, combineInputParams, COMBINE_METHODS, type CombineInputParams, type CombineMethod } from './combine.js';
@@ -17,7 +17,7 @@ export { saveLora, saveModel, saveReport } from './export.js';
 export { inspect, probe } from './inspect.js';
 export { loadLora, loadModel, newLora } from './load.js';
 export { blockWeights, extractLora, resizeRank, scaleLora, selectLoraLayers } from './lora.js';
-export { applyLora, mergeModels, selectModelLayers } from './model.js';
+export { applyLora, bakeInputParams, bakeLoras, mergeModels, selectModelLayers } from './model.js';
 export { note } from './utility.js';
 export { DYNAMIC_METHODS } from './common.js';
 
@@ -32,6 +32,7 @@ export const NODE_TYPES = {
   extractLora: extractLora.type,
   combineLoras: combineLoras.type,
   applyLora: applyLora.type,
+  bakeLoras: bakeLoras.type,
   mergeModels: mergeModels.type,
   selectModelLayers: selectModelLayers.type,
   saveModel: saveModel.type,
@@ -53,6 +54,7 @@ export const CATALOGUE: readonly AnyNodeDefinition[] = [
   extractLora,
   combineLoras,
   applyLora,
+  bakeLoras,
   mergeModels,
   selectModelLayers,
   saveModel,

@@ -47,11 +47,24 @@ OUT). As in LBW, numbered blocks a short vector does not name get 0 (LBW widens 
 outside the numbered blocks (time embedding, conv_out, Flux's other modules) keep 1. Presets NONE, ALL and
 ALL0.5 work for every layout; INS, IND, INALL, MIDD, OUTD, OUTS and OUTALL are SD1's, FLUXALL is Flux's.
 
+A module's block is the block of the base tensor it maps to when a model is connected (the base is
+authoritative: this is what \`lora-studio merge --block-weights\` does), else the block its own name says.
+
 Elemental rules (one per line, \`BLOCKS:ELEMENTS:VALUE\`, later lines win) replace w(b) for modules whose
 name contains one of the elements: \`IN05-OUT05:attn:0\` turns attention off in the deep blocks.`,
   references: [{ label: 'sd-webui-lora-block-weight', url: 'https://github.com/hako-mikan/sd-webui-lora-block-weight' }],
   version: 1,
-  inputs: [{ name: 'lora', label: 'LoRA', type: 'lora', description: 'The LoRA to weight.', required: true, multiple: false }],
+  inputs: [
+    { name: 'lora', label: 'LoRA', type: 'lora', description: 'The LoRA to weight.', required: true, multiple: false },
+    {
+      name: 'model',
+      label: 'Model',
+      type: 'model',
+      description: 'Optional: the model the LoRA is applied to. Each module then gets the block of the base tensor it maps to (docs/block-weights.md).',
+      required: false,
+      multiple: false,
+    },
+  ],
   outputs: [{ name: 'lora', label: 'LoRA', type: 'lora', description: 'The weighted LoRA.' }],
   params: {
     preset: param.enumOf(PRESET_OPTIONS, { label: 'Preset', description: 'A named LBW vector, or Custom.', default: 'ALL', inline: true, display: 'select' }),

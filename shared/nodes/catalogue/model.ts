@@ -1,6 +1,21 @@
 import { defineNode, type NodeCheckIssue } from '../definition.js';
 import { param } from '../params/index.js';
-import { blocks, patterns, selectionMode, strength } from './common.js';
+import { BAKE_METHODS, mergeMethodsTaking } from '../../merge-methods.js';
+import { blocks, mergeDensityParam, mergeMajorityParam, mergeSeedParam, patterns, selectionMode, strength } from './common.js';
+
+const allowUnmatched = param.boolean({
+  label: 'Allow unmatched',
+  description: 'Skip (and report) LoRA modules that match no tensor of the model instead of stopping.',
+  default: false,
+  advanced: true,
+});
+
+const acceptArchitectureMismatch = param.boolean({
+  label: 'Accept architecture mismatch',
+  description: 'Apply a LoRA made for another architecture where its shapes happen to fit (rarely what you want).',
+  default: false,
+  advanced: true,
+});
 
 export const applyLora = defineNode({
   type: 'lora-studio/apply-lora',
@@ -26,13 +41,59 @@ stacks the patches in order. Modules that match nothing in the model stop the ru
   params: {
     strength: strength('Strength', 'Multiplier m on ΔW for UNet / transformer / LLM modules.'),
     teStrength: strength('Text encoder strength', 'Multiplier on ΔW for text encoder modules.', false),
-    allowUnmatched: param.boolean({
-      label: 'Allow unmatched',
-      description: 'Skip (and report) LoRA modules that match no tensor of the model instead of stopping.',
-      default: false,
-      advanced: true,
-    }),
+    allowUnmatched,
+    acceptArchitectureMismatch,
   },
+});
+
+/** Params of each connection into Bake LoRAs' `loras` port. */
+export const bakeInputParams = {
+  strength: param.slider({
+    label: 'Strength',
+    description: 'sᵢ: this LoRA’s strength (its weight in a merge method).',
+    default: 1,
+    min: -2,
+    max: 2,
+    step: 0.05,
+    hardMin: -100,
+    hardMax: 100,
+    inline: true,
+  }),
+};
+
+export const bakeLoras = defineNode({
+  type: 'lora-studio/bake-loras',
+  title: 'Bake LoRAs',
+  category: 'Model',
+  description: 'Bakes several LoRAs into a model at once: their sum, or a TIES / DARE / magnitude-prune / task-arithmetic merge of their deltas.',
+  keywords: ['bake', 'merge into', 'ties', 'dare', 'task arithmetic', 'magnitude prune', 'task vector', 'stack'],
+  docs: `Every connected LoRA is mapped onto the model (as Apply LoRA does) with the strength on its connection.
+- **Sum** (default): \`W' = W + Σ sᵢ·ΔWᵢ\`, the same as chaining one Apply LoRA per LoRA.
+- **task_arithmetic, ties, dare_linear, dare_ties, magnitude_prune**: per base tensor, the LoRAs' deltas
+  \`τᵢ = scaleᵢ·ΔWᵢ\` are merged with PEFT's \`merge_utils\` semantics, each weighted by its strength, and the
+  merged delta is added to W (dense, at full rank: nothing is compressed). Density, seed and sign election
+  as in Combine LoRAs (docs/merge-methods.md).
+
+Modules that match nothing in the model stop the run with the list, unless "Allow unmatched" is on.`,
+  references: [{ label: 'PEFT merge_utils.py', url: 'https://github.com/huggingface/peft/blob/main/src/peft/utils/merge_utils.py' }],
+  version: 1,
+  inputs: [
+    { name: 'model', label: 'Model', type: 'model', description: 'The model to patch.', required: true, multiple: false },
+    { name: 'loras', label: 'LoRAs', type: 'lora', description: 'The LoRAs to bake, each with its strength; order as connected.', required: true, multiple: true, edgeParams: bakeInputParams },
+  ],
+  outputs: [{ name: 'model', label: 'Model', type: 'model', description: 'The patched model.' }],
+  params: {
+    method: param.enumOf(BAKE_METHODS, { label: 'Method', description: 'How the LoRAs’ deltas are put together.', default: 'sum', inline: true }),
+    density: mergeDensityParam(mergeMethodsTaking('density')),
+    majority: mergeMajorityParam(mergeMethodsTaking('majority')),
+    seed: mergeSeedParam(mergeMethodsTaking('seed')),
+    allowUnmatched,
+    acceptArchitectureMismatch,
+  },
+  check: (p, ctx): NodeCheckIssue[] =>
+    (ctx.connected.loras ?? 0) === 1 && p.method !== 'sum'
+      ? [{ code: 'single-input', severity: 'warning', message: `${p.method} with a single LoRA only rescales it`, port: 'loras' }]
+      : [],
 });
 
 export const mergeModels = defineNode({

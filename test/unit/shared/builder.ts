@@ -37,6 +37,7 @@ export const T = {
   extractLora: 'lora-studio/extract-lora',
   combineLoras: 'lora-studio/combine-loras',
   applyLora: 'lora-studio/apply-lora',
+  bakeLoras: 'lora-studio/bake-loras',
   mergeModels: 'lora-studio/merge-models',
   selectModelLayers: 'lora-studio/select-model-layers',
   saveModel: 'lora-studio/save-model',

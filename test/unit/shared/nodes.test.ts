@@ -60,7 +60,8 @@ describe('the catalogue', () => {
 
   it('has the combine methods and params of issue 3', () => {
     const methods = combineLoras.params.method.widget.kind === 'enum' ? combineLoras.params.method.widget.options.map((o) => o.value) : [];
-    expect(methods).toEqual(['concat', 'svd', 'task_arithmetic', 'ties', 'dare_linear', 'dare_ties', 'magnitude_prune', 'kohya']);
+    // From the one table of methods (shared/merge-methods.ts).
+    expect(methods).toEqual(['concat', 'svd', 'task_arithmetic', 'magnitude_prune', 'ties', 'dare_linear', 'dare_ties', 'kohya']);
     const p: NodeParams<typeof combineLoras> = combineLoras.paramsSchema.parse({ method: 'ties', density: 0.2 });
     expect(p).toMatchObject({ method: 'ties', density: 0.2, rank: 32, majority: 'total', seed: 0 });
     expect(combineLoras.paramsSchema.safeParse({ density: 0 }).success).toBe(false);
@@ -110,7 +111,7 @@ describe('the registry', () => {
     const takesReport = NODE_REGISTRY.accepting('report').map((m) => `${m.definition.title}.${m.port}`);
     expect(takesReport).toEqual(['Save Report.reports']);
     const makesModel = NODE_REGISTRY.producing('model').map((m) => m.definition.title);
-    expect(makesModel).toEqual(['Load Model', 'Apply LoRA', 'Merge Models', 'Select Model Layers']);
+    expect(makesModel).toEqual(['Load Model', 'Apply LoRA', 'Bake LoRAs', 'Merge Models', 'Select Model Layers']);
   });
 
   it('searches titles first, then keywords and descriptions', () => {

@@ -13,7 +13,7 @@ describe('documentToPlan', () => {
     expect(plan.targets).toEqual([s]);
     expect(plan.pruned).toEqual([]);
     const combine = plan.nodes[2];
-    expect(combine?.params).toEqual({ method: 'concat', rank: 32, density: 0.5, majority: 'total', seed: 0, clampQuantile: 1, kohyaConcat: false });
+    expect(combine?.params).toEqual({ method: 'concat', rank: 32, dynamic: 'fixed', dynamicParam: 0.9, density: 0.5, majority: 'total', seed: 0, clampQuantile: 1, kohyaConcat: false });
     expect(combine?.inputs.loras).toEqual([
       { edgeId: 'e1', node: l1, port: 'lora', params: { weight: 0.7 } },
       { edgeId: 'e2', node: l2, port: 'lora', params: { weight: 0.3 } },

@@ -33,10 +33,17 @@ describe('parseByteSize', () => {
     expect(parseByteSize('123456')).toBe(123456);
     expect(parseByteSize(' 7 B ')).toBe(7);
     expect(parseByteSize('2T')).toBe(2e12);
+    expect(parseByteSize('5G')).toBe(5e9);
+    expect(parseByteSize('500KB')).toBe(500_000);
+  });
+
+  it('reads "0" and nothing as no limit (0), the same rule as Save Model’s param', () => {
+    expect(parseByteSize('0')).toBe(0);
+    expect(parseByteSize('')).toBe(0);
   });
 
   it('refuses anything else with a hint', () => {
-    for (const bad of ['', 'GB', '5 XB', '-1GB', '0', '1e9', '5GB!', 'five']) {
+    for (const bad of ['GB', '5 XB', '-1GB', '1e9', '5GB!', 'five']) {
       let err: unknown;
       try {
         parseByteSize(bad);

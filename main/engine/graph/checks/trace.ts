@@ -1,6 +1,6 @@
 /**
  * Following a value upstream through nodes that pass it on unchanged in kind: the Load Model a model value
- * starts from (through Apply LoRA, Select Model Layers, Merge Models' A) and the Load LoRA whose modules
+ * starts from (through Apply LoRA, Bake LoRAs, Select Model Layers, Merge Models' A) and the Load LoRA whose modules
  * reach a node unchanged in name and shape (through Scale LoRA and Block Weights).
  */
 import type { GraphEdge, GraphNode } from '../../../../shared/graph/document.js';
@@ -9,6 +9,7 @@ import type { CheckContext } from './check-context.js';
 
 const MODEL_PASS: Readonly<Record<string, string>> = {
   [NODE_TYPES.applyLora]: 'model',
+  [NODE_TYPES.bakeLoras]: 'model',
   [NODE_TYPES.selectModelLayers]: 'model',
   [NODE_TYPES.mergeModels]: 'a',
 };
@@ -41,4 +42,11 @@ export function modelSourceOf(ctx: CheckContext, nodeId: string, port: string): 
 
 export function loraSourceOf(ctx: CheckContext, nodeId: string, port: string): GraphNode | undefined {
   return trace(ctx, upstream(ctx, nodeId, port), NODE_TYPES.loadLora, LORA_PASS);
+}
+
+/** Every Load LoRA feeding a multi-input port (Bake LoRAs' loras), in connection order; undefined where not traceable. */
+export function loraSourcesOf(ctx: CheckContext, nodeId: string, port: string): (GraphNode | undefined)[] {
+  return ctx.analysis.validEdges
+    .filter((e) => e.target === nodeId && e.targetPort === port)
+    .map((e) => trace(ctx, ctx.doc.nodes.find((n) => n.id === e.source), NODE_TYPES.loadLora, LORA_PASS));
 }

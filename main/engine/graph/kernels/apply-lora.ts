@@ -15,9 +15,10 @@ import { defineKernel } from '../kernel.js';
 export const applyLoraKernel = defineKernel(applyLora, async ({ node, inputs, params, run }) => {
   const model = inputs.one('model', 'model');
   const lora = inputs.one('lora', 'lora');
-  const preview = mapLora(model.base, lora);
+  const options = { allowUnmatched: params.allowUnmatched, acceptArchitectureMismatch: params.acceptArchitectureMismatch };
+  const preview = mapLora(model.base, lora, options);
   const { lora: weighted, strength } = withStrengths(lora, preview, params.strength, params.teStrength);
-  const patched = applyLoraToModel(model, weighted, strength, { allowUnmatched: params.allowUnmatched });
+  const patched = applyLoraToModel(model, weighted, strength, options);
   const step = patched.steps[patched.steps.length - 1]!;
   const mapping = step.type === 'apply' ? step.applied.mapping : preview;
   for (const u of mapping.unmatched) run.log?.(`warning: ${node.title}: ${u.module} skipped: ${u.reason}`);
@@ -39,6 +40,11 @@ function withStrengths(lora: LoraValue, mapping: MappingReport, unet: number, te
 }
 
 export function mappingReport(node: { id: string; type: string; title: string }, lora: LoraValue, mapping: MappingReport): Report {
+  return mappingsReport(node, [{ lora, mapping }]);
+}
+
+/** One mapping section with an entry per LoRA (Bake LoRAs maps several onto one model). */
+export function mappingsReport(node: { id: string; type: string; title: string }, mapped: readonly { lora: LoraValue; mapping: MappingReport }[]): Report {
   return {
     nodeId: node.id,
     nodeType: node.type,
@@ -47,16 +53,14 @@ export function mappingReport(node: { id: string; type: string; title: string },
     sections: [
       {
         kind: 'mapping',
-        title: `${lora.label} on ${FAMILY_TITLE[mapping.architecture.family]}`,
-        entries: [
-          {
-            source: lora.label,
-            architecture: mapping.architecture.family,
-            matched: mapping.matched.length,
-            unmatched: mapping.unmatched.map((u) => ({ module: u.module, reason: u.reason })),
-            perBlock: mapping.perBlock.map((b) => ({ block: b.block, matched: b.count })),
-          },
-        ],
+        title: `${mapped.map((m) => m.lora.label).join(', ')} on ${FAMILY_TITLE[mapped[0]?.mapping.architecture.family ?? 'unknown']}`,
+        entries: mapped.map(({ lora, mapping }) => ({
+          source: lora.label,
+          architecture: mapping.architecture.family,
+          matched: mapping.matched.length,
+          unmatched: mapping.unmatched.map((u) => ({ module: u.module, reason: u.reason })),
+          perBlock: mapping.perBlock.map((b) => ({ block: b.block, matched: b.count })),
+        })),
       },
     ],
   };

@@ -11,7 +11,7 @@ export const combineLorasKernel = defineKernel(combineLoras, async ({ node, inpu
   const method = params.method === 'kohya' && params.kohyaConcat ? 'kohya_concat' : params.method;
   const plan = planCombine(loras, {
     method,
-    rank: params.rank,
+    rank: params.dynamic === 'fixed' ? params.rank : { type: 'dynamic', method: params.dynamic, param: params.dynamicParam, maxRank: params.rank },
     density: params.density,
     seed: params.seed,
     majority: params.majority,
@@ -19,7 +19,7 @@ export const combineLorasKernel = defineKernel(combineLoras, async ({ node, inpu
   });
   const only = plan.groups.length - plan.shared;
   if (only > 0 && loras.length > 1) run.log?.(`${node.title}: ${only} of ${plan.groups.length} modules are in only some of the inputs; they are combined from those that have them.`);
-  const rank = method === 'concat' ? 'exact (ranks add up)' : method === 'kohya' || method === 'kohya_concat' ? 'kohya parity (not exact)' : `rank ${params.rank}`;
+  const rank = method === 'concat' ? 'exact (ranks add up)' : method === 'kohya' || method === 'kohya_concat' ? 'kohya parity (not exact)' : params.dynamic === 'fixed' ? `rank ${params.rank}` : `${params.dynamic} ${params.dynamicParam}, rank ≤ ${params.rank}`;
   return {
     outputs: { lora: { ...plan.lora, label: node.title === 'Combine LoRAs' ? plan.lora.label : node.title } },
     summary: `${method}, ${loras.length} LoRAs → ${plan.lora.modules.length} modules (${plan.shared} shared), ${rank}`,

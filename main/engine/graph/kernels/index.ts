@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import { KernelRegistry } from '../kernel-registry.js';
 import { applyLoraKernel } from './apply-lora.js';
+import { bakeLorasKernel } from './bake-loras.js';
 import { blockWeightsKernel } from './block-weights.js';
 import { combineLorasKernel } from './combine-loras.js';
 import { extractLoraKernel } from './extract-lora.js';
@@ -31,6 +32,7 @@ export const KERNELS: readonly Kernel[] = [
   extractLoraKernel,
   combineLorasKernel,
   applyLoraKernel,
+  bakeLorasKernel,
   mergeModelsKernel,
   selectModelLayersKernel,
   saveModelKernel,

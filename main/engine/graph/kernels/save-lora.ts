@@ -7,6 +7,7 @@ import path from 'node:path';
 import { saveLora } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { saveLora as saveLoraFiles, type LoraDtype } from '../../export/save-lora.js';
+import { isHfFamily } from '../../naming/components.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { defineKernel } from '../kernel.js';
 import { loraRecipe } from '../lora-recipe.js';
@@ -20,15 +21,16 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
   const dtype = DTYPES[params.dtype];
   if (!dtype) throw new EngineError('bad-dtype', `${node.title}: unknown dtype "${params.dtype}".`, { node: node.id });
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
+  const format = params.format === 'auto' ? (isHfFamily(lora.architecture.family) ? 'peft' : 'kohya') : params.format;
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
-  const recipe = loraRecipe(lora, { format: params.format, dtype: params.dtype, graph: upstream() }, options.hashInputs !== false, run.signal);
+  const recipe = loraRecipe(lora, { format, dtype: params.dtype, graph: upstream() }, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveLoraFiles(
     lora,
     {
       out,
-      format: params.format,
+      format,
       dtype,
       pool: await pool(),
       recipe,
@@ -40,7 +42,7 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
   const ranks = [...new Set(result.modules.flatMap((m) => (m.rank !== undefined ? [m.rank] : [])))].sort((a, b) => a - b);
   const rankText = ranks.length === 0 ? '' : ranks.length <= 3 ? `, rank ${ranks.join('/')}` : `, ranks ${ranks[0]}–${ranks[ranks.length - 1]}`;
   return {
-    summary: `${params.format} ${result.dtype}, ${result.modules.length} modules${rankText}, written ${formatByteSize(result.bytes)}`,
+    summary: `${format} ${result.dtype}, ${result.modules.length} modules${rankText}, written ${formatByteSize(result.bytes)}`,
     files: [{ nodeId: node.id, kind: 'lora', path: result.out, bytes: result.bytes, files: [...result.files] }],
   };
 });

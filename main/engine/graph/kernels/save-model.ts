@@ -30,7 +30,8 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
   const out = params.path;
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
-  const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
+  const shardBytes = parseByteSize(params.maxShardSize);
+  const maxShardSize = shardBytes > 0 ? shardBytes : undefined;
   const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveModelFile(

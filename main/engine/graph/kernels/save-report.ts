@@ -14,7 +14,7 @@ export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, 
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
   const text = `${JSON.stringify({ tool: 'lora-studio', version: APP_VERSION, createdAt: new Date().toISOString(), reports }, null, 2)}\n`;
-  const bytes = await writeFileAtomic(out, text, run.signal);
+  const bytes = await writeFileAtomic(out, text, { signal: run.signal });
   return {
     summary: `${reports.length} report${reports.length === 1 ? '' : 's'}, ${formatByteSize(bytes)}`,
     files: [{ nodeId: node.id, kind: 'report', path: out, bytes, files: [out] }],

@@ -5,12 +5,14 @@
 import { EngineError } from '../../errors.js';
 import type { RankRule } from '../../values/lora-value.js';
 import { validateMergeOptions } from '../merge-methods/options.js';
-import { MERGE_METHODS, type MergeMethodName, type TaskVectorMergeOptions } from '../merge-methods/types.js';
+import { COMBINE_METHODS } from '../../../../shared/merge-methods.js';
+import type { MergeMethodName, TaskVectorMergeOptions } from '../merge-methods/types.js';
 import { checkClampQuantile } from '../module-source/clamp-quantile.js';
 import { checkRankRule } from '../module-source/rank-rule.js';
 
-export const COMBINE_METHODS = ['concat', 'svd', ...MERGE_METHODS, 'kohya', 'kohya_concat'] as const;
-export type CombineMethod = (typeof COMBINE_METHODS)[number];
+/** The methods of Combine LoRAs (shared/merge-methods.ts), plus kohya_concat: the node's kohya with "kohya --concat". */
+export const COMBINE_PLAN_METHODS = [...COMBINE_METHODS.map((m) => m.value), 'kohya_concat' as const];
+export type CombinePlanMethod = (typeof COMBINE_PLAN_METHODS)[number];
 
 /** What a shell or a node collects; fields a method does not use are ignored. */
 export interface RawCombineOptions {
@@ -33,10 +35,10 @@ export type CombineOptions =
   /** sd-scripts merge_lora.py parity (not exact): summed factors, or --concat. */
   | { readonly method: 'kohya' | 'kohya_concat' };
 
-export function parseCombineMethod(name: string): CombineMethod {
-  const found = COMBINE_METHODS.find((m) => m === name);
+export function parseCombineMethod(name: string): CombinePlanMethod {
+  const found = COMBINE_PLAN_METHODS.find((m) => m === name);
   if (found === undefined) {
-    throw new EngineError('combine-unknown-method', `Unknown combine method "${name}". Valid methods: ${COMBINE_METHODS.join(', ')}.`, {
+    throw new EngineError('combine-unknown-method', `Unknown combine method "${name}". Valid methods: ${COMBINE_PLAN_METHODS.join(', ')}.`, {
       hint: 'concat is exact (rank = sum of ranks); svd compresses to --rank; ties, dare_* , magnitude_prune and task_arithmetic merge task vectors, then compress.',
     });
   }
@@ -59,7 +61,7 @@ export function validateCombineOptions(raw: RawCombineOptions): CombineOptions {
   }
 }
 
-function rankRule(method: CombineMethod, rank: number | RankRule | undefined): RankRule {
+function rankRule(method: CombinePlanMethod, rank: number | RankRule | undefined): RankRule {
   if (rank === undefined) {
     throw new EngineError('combine-rank-required', `The ${method} method compresses its result and needs a rank.`, {
       hint: 'Pass --rank, e.g. --rank 32 (concat needs none: its rank is the sum of the input ranks).',

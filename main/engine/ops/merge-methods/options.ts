@@ -1,3 +1,4 @@
+import { MERGE_OPTION_DEFAULTS } from '../../../../shared/merge-methods.js';
 import { EngineError } from '../../errors.js';
 import {
   MAJORITY_SIGN_METHODS,
@@ -7,7 +8,7 @@ import {
   type TaskVectorMergeOptions,
 } from './types.js';
 
-/** What a shell or a node collects before it knows the values are valid. */
+/** What a shell or a node collects before it knows the values are valid; a missing option takes its default (shared/merge-methods.ts). */
 export interface RawMergeOptions {
   readonly method: string;
   readonly density?: number;
@@ -36,12 +37,7 @@ export function parseMajoritySign(name: string): MajoritySign {
 }
 
 /** density must lie in (0, 1]: 1 keeps everything, 0 would drop every value (and divide by zero in DARE). */
-export function checkDensity(method: MergeMethodName, density: number | undefined): number {
-  if (density === undefined) {
-    throw new EngineError('merge-density-required', `The ${method} merge needs a density (the fraction of values kept, in (0, 1]).`, {
-      hint: 'Pass --density, e.g. --density 0.5.',
-    });
-  }
+export function checkDensity(method: MergeMethodName, density: number): number {
   if (!Number.isFinite(density) || density <= 0 || density > 1) {
     throw new EngineError('merge-density-range', `Density ${String(density)} is outside (0, 1] for the ${method} merge.`, {
       hint: 'Density is the fraction of each task vector kept: greater than 0, at most 1 (1 keeps everything).',
@@ -51,12 +47,7 @@ export function checkDensity(method: MergeMethodName, density: number | undefine
 }
 
 /** A seed is a non-negative safe integer; both 32-bit halves feed the random streams. */
-export function checkSeed(method: MergeMethodName, seed: number | undefined): number {
-  if (seed === undefined) {
-    throw new EngineError('merge-seed-required', `The ${method} merge is random and needs a seed.`, {
-      hint: 'Pass --seed, e.g. --seed 0; the same seed gives the same result.',
-    });
-  }
+export function checkSeed(method: MergeMethodName, seed: number): number {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     throw new EngineError('merge-seed-invalid', `Seed ${String(seed)} is not a non-negative integer.`, {
       hint: `Use an integer from 0 to ${Number.MAX_SAFE_INTEGER}.`,
@@ -68,17 +59,19 @@ export function checkSeed(method: MergeMethodName, seed: number | undefined): nu
 /** Validates once, before any tensor is read, so a bad flag fails fast instead of after streaming half a model. */
 export function validateMergeOptions(raw: RawMergeOptions): TaskVectorMergeOptions {
   const method = parseMergeMethod(raw.method);
-  const majority = (): MajoritySign => parseMajoritySign(raw.majority ?? 'total');
+  const majority = (): MajoritySign => parseMajoritySign(raw.majority ?? MERGE_OPTION_DEFAULTS.majority);
+  const density = (): number => checkDensity(method, raw.density ?? MERGE_OPTION_DEFAULTS.density);
+  const seed = (): number => checkSeed(method, raw.seed ?? MERGE_OPTION_DEFAULTS.seed);
   switch (method) {
     case 'task_arithmetic':
       return { method };
     case 'magnitude_prune':
-      return { method, density: checkDensity(method, raw.density) };
+      return { method, density: density() };
     case 'ties':
-      return { method, density: checkDensity(method, raw.density), majority: majority() };
+      return { method, density: density(), majority: majority() };
     case 'dare_linear':
-      return { method, density: checkDensity(method, raw.density), seed: checkSeed(method, raw.seed) };
+      return { method, density: density(), seed: seed() };
     case 'dare_ties':
-      return { method, density: checkDensity(method, raw.density), seed: checkSeed(method, raw.seed), majority: majority() };
+      return { method, density: density(), seed: seed(), majority: majority() };
   }
 }

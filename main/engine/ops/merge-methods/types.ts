@@ -3,12 +3,9 @@
  * See docs/merge-methods.md for the conventions and where mergekit differs.
  */
 
-export const MERGE_METHODS = ['task_arithmetic', 'magnitude_prune', 'ties', 'dare_linear', 'dare_ties'] as const;
-export type MergeMethodName = (typeof MERGE_METHODS)[number];
+import type { MajoritySign } from '../../../../shared/merge-methods.js';
 
-export const MAJORITY_SIGN_METHODS = ['total', 'frequency'] as const;
-/** PEFT's `majority_sign_method`: 'total' = sign of Σ τ_i, 'frequency' = sign of Σ sign(τ_i). */
-export type MajoritySign = (typeof MAJORITY_SIGN_METHODS)[number];
+export { MERGE_METHODS, MAJORITY_SIGN_METHODS, type MergeMethodName, type MajoritySign } from '../../../../shared/merge-methods.js';
 
 export type TaskVectorMergeOptions =
   | { readonly method: 'task_arithmetic' }

@@ -278,7 +278,7 @@ describe('combineLoras: bad input', () => {
     }
     expect(() => combineLoras(inputs, { method: 'svd', rank: 0 })).toThrow(expect.objectContaining({ code: 'bad-rank' }));
     expect(() => combineLoras(inputs, { method: 'svd' })).toThrow(expect.objectContaining({ code: 'combine-rank-required' }));
-    expect(() => combineLoras(inputs, { method: 'dare_ties', density: 0.5, rank: 4 })).toThrow(expect.objectContaining({ code: 'merge-seed-required' }));
+    expect(() => combineLoras(inputs, { method: 'dare_ties', density: 0.5, rank: 4, seed: -1 })).toThrow(expect.objectContaining({ code: 'merge-seed-invalid' }));
     expect(() => combineLoras(inputs, { method: 'svd', rank: 4, clampQuantile: 2 })).toThrow(expect.objectContaining({ code: 'bad-clamp-quantile' }));
     expect(() => combineLoras([], {})).toThrow(expect.objectContaining({ code: 'combine-no-inputs' }));
     expect(() => combineLoras([{ lora: a, weight: Number.POSITIVE_INFINITY }], {})).toThrow(expect.objectContaining({ code: 'combine-weight-invalid' }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors.js';
 import { mergeTaskVectors, validateMergeOptions, type TaskVectorMergeOptions } from '../../../../main/engine/ops/merge-methods/index.js';
+import { MERGE_OPTION_DEFAULTS } from '../../../../shared/merge-methods.js';
 
 function errorOf(fn: () => unknown): EngineError {
   try {
@@ -37,9 +38,9 @@ describe('merge options', () => {
     expect(e.message).toContain('outside (0, 1]');
   });
 
-  it('requires a density where the method prunes, and a seed where it is random', () => {
-    expect(errorOf(() => validateMergeOptions({ method: 'ties' })).code).toBe('merge-density-required');
-    expect(errorOf(() => validateMergeOptions({ method: 'dare_ties', density: 0.5 })).code).toBe('merge-seed-required');
+  it('a missing density, seed or majority takes the shared default (shared/merge-methods.ts); bad seeds are refused', () => {
+    expect(validateMergeOptions({ method: 'ties' })).toEqual({ method: 'ties', density: MERGE_OPTION_DEFAULTS.density, majority: MERGE_OPTION_DEFAULTS.majority });
+    expect(validateMergeOptions({ method: 'dare_ties', density: 0.3 })).toEqual({ method: 'dare_ties', density: 0.3, seed: MERGE_OPTION_DEFAULTS.seed, majority: 'total' });
     expect(errorOf(() => validateMergeOptions({ method: 'dare_linear', density: 0.5, seed: -1 })).code).toBe('merge-seed-invalid');
     expect(errorOf(() => validateMergeOptions({ method: 'dare_linear', density: 0.5, seed: 1.5 })).code).toBe('merge-seed-invalid');
   });
