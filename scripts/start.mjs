@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KERNELS } from './wasm-kernels.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -52,7 +53,7 @@ function run(label, command, commandArgs) {
 
 function build() {
   const sources = newest(['main', 'shared', 'scripts/build.mjs', 'package.json']);
-  const mainOutputs = ['dist/cli.js', 'dist/engine-worker.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/engine-host.cjs'];
+  const mainOutputs = ['dist/cli.js', 'dist/engine-worker.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/engine-host.cjs', ...KERNELS.map((k) => `dist/kernels/${k.binary}`)];
   if (mainOutputs.some((f) => builtAt(f) < sources)) {
     say('building the app and engine bundles...');
     run('building the main bundles', process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'main', '--quiet']);
