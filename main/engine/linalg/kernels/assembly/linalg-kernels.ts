@@ -55,19 +55,23 @@ export function gramRows(x: usize, rp: i32, np: i32, i0: i32, i1: i32, g: usize)
 
 /** G[rp×rp] += Xᵀ·X over rows [i0, i1) for X = rows of `rp` f32 (rp % 4 == 0). Upper 4×4 tiles. */
 export function gramCols(x: usize, rp: i32, i0: i32, i1: i32, g: usize): void {
+  const rowBytes = <usize>(rp << 2);
   for (let p = 0; p < rp; p += 4) {
+    const pBytes = <usize>(p << 2);
     for (let j = p; j < rp; j += 4) {
+      const jBytes = <usize>(j << 2);
       // acc<t><h>: G[p+t][j+2h .. j+2h+2).
       let acc00 = f64x2.splat(0), acc01 = f64x2.splat(0), acc10 = f64x2.splat(0), acc11 = f64x2.splat(0);
       let acc20 = f64x2.splat(0), acc21 = f64x2.splat(0), acc30 = f64x2.splat(0), acc31 = f64x2.splat(0);
-      for (let i = i0; i < i1; i++) {
-        const row = x + <usize>((i * rp) << 2);
-        const va0 = f64x2.splat(<f64>load<f32>(row + <usize>(p << 2)));
-        const va1 = f64x2.splat(<f64>load<f32>(row + <usize>((p + 1) << 2)));
-        const va2 = f64x2.splat(<f64>load<f32>(row + <usize>((p + 2) << 2)));
-        const va3 = f64x2.splat(<f64>load<f32>(row + <usize>((p + 3) << 2)));
-        const vb0 = f32PairAsF64x2(row + <usize>(j << 2));
-        const vb1 = f32PairAsF64x2(row + <usize>((j + 2) << 2));
+      // Row i of X: its columns p .. p+4 (each in both lanes) and j .. j+4 (two pairs).
+      let at = x + <usize>(i0 * rowBytes);
+      for (let i = i0; i < i1; i++, at += rowBytes) {
+        const va0 = f64x2.splat(<f64>load<f32>(at + pBytes));
+        const va1 = f64x2.splat(<f64>load<f32>(at + pBytes, 4));
+        const va2 = f64x2.splat(<f64>load<f32>(at + pBytes, 8));
+        const va3 = f64x2.splat(<f64>load<f32>(at + pBytes, 12));
+        const vb0 = f32PairAsF64x2(at + jBytes);
+        const vb1 = f32PairAsF64x2(at + jBytes + 8);
         acc00 = f64x2.add(acc00, f64x2.mul(va0, vb0));
         acc01 = f64x2.add(acc01, f64x2.mul(va0, vb1));
         acc10 = f64x2.add(acc10, f64x2.mul(va1, vb0));
