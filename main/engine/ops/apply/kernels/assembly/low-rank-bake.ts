@@ -34,7 +34,10 @@ export const dataStart: usize = __heap_base;
   return dtype == F32 ? 4 : 2;
 }
 
-/** The low four of 8 values at `at`, decoded to fp32 (`raw`: the 16 bytes at `at` for 16-bit dtypes). */
+/**
+ * The low four of 8 values at `at`, decoded to fp32. `raw` is the 16 bytes at `at`, loaded once by the caller
+ * for the 16-bit dtypes (unused for F32, whose halves are loaded here; see rawOf).
+ */
 // @ts-ignore: decorator
 @inline function decodedLow(dtype: i32, at: usize, raw: v128): v128 {
   if (dtype == F32) return v128.load(at);
@@ -48,6 +51,12 @@ export const dataStart: usize = __heap_base;
   if (dtype == F32) return v128.load(at, 16);
   const h = i32x4.extend_high_i16x8_u(raw);
   return dtype == F16 ? decodeF16(h) : decodeBF16(h);
+}
+
+/** The 16 bytes at `at` for a 16-bit dtype (8 values); nothing to load ahead for F32. */
+// @ts-ignore: decorator
+@inline function rawOf(dtype: i32, at: usize): v128 {
+  return dtype == F32 ? f32x4.splat(0) : v128.load(at);
 }
 
 /** Stores 8 fp32 values (lo: the first four) as `dtype` at `at`. */
@@ -78,7 +87,7 @@ export const dataStart: usize = __heap_base;
     lo = f32x4.add(decodeF16NormalSigned(i32x4.extend_low_i16x8_s(raw)), dLo);
     hi = f32x4.add(decodeF16NormalSigned(i32x4.extend_high_i16x8_s(raw)), dHi);
   } else {
-    const raw = inDtype == F32 ? f32x4.splat(0) : v128.load(inAt);
+    const raw = rawOf(inDtype, inAt);
     lo = f32x4.add(decodedLow(inDtype, inAt, raw), dLo);
     hi = f32x4.add(decodedHigh(inDtype, inAt, raw), dHi);
   }
@@ -104,7 +113,7 @@ export const dataStart: usize = __heap_base;
 @inline function epilogue(inDtype: i32, outDtype: i32, inAt: usize, outAt: usize, dLo: v128, dHi: v128): void {
   if (storeOrdinary(inDtype, outDtype, inAt, outAt, dLo, dHi)) return;
   // Some of the 8 values need the general rules: zero, subnormal, Inf or NaN in or out.
-  const raw = inDtype == F32 ? f32x4.splat(0) : v128.load(inAt);
+  const raw = rawOf(inDtype, inAt);
   const lo = addKeepingNaN(decodedLow(inDtype, inAt, raw), dLo);
   const hi = addKeepingNaN(decodedHigh(inDtype, inAt, raw), dHi);
   storeEncoded(outDtype, outAt, lo, hi);
@@ -189,7 +198,7 @@ export const dataStart: usize = __heap_base;
   for (let g = 0; g < groups; g++) {
     const inAt = base + <usize>(g * inGroupBytes);
     const outAt = out + <usize>(g * outGroupBytes);
-    const raw = inDtype == F32 ? f32x4.splat(0) : v128.load(inAt);
+    const raw = rawOf(inDtype, inAt);
     storeEncoded(outDtype, outAt, decodedLow(inDtype, inAt, raw), decodedHigh(inDtype, inAt, raw));
   }
 }
