@@ -151,11 +151,14 @@ export function symvUpper(s: usize, stride: i32, m: i32, v: usize, p: usize): vo
     const row = s + <usize>((i * stride) << 3);
     const vi = f64x2.splat(load<f64>(v + <usize>(i << 3)));
     // Row i of the upper triangle dotted with v (into acc), and added, times v_i, to p (column i of S).
+    // sj, vj, pj walk S[i][j], v[j], p[j] from j = i, two elements a step.
     let acc = f64x2.splat(0);
-    for (let j = i; j < m; j += 2) {
-      const sv = v128.load(row + <usize>(j << 3));
-      acc = f64x2.add(acc, f64x2.mul(sv, v128.load(v + <usize>(j << 3))));
-      const pj = p + <usize>(j << 3);
+    let sj = row + <usize>(i << 3);
+    let vj = v + <usize>(i << 3);
+    let pj = p + <usize>(i << 3);
+    for (let j = i; j < m; j += 2, sj += 16, vj += 16, pj += 16) {
+      const sv = v128.load(sj);
+      acc = f64x2.add(acc, f64x2.mul(sv, v128.load(vj)));
       v128.store(pj, f64x2.add(v128.load(pj), f64x2.mul(sv, vi)));
     }
     // p_i also received S_ii·v_i from the second stream; the row sum holds it once more.
@@ -171,9 +174,12 @@ export function syr2Upper(s: usize, stride: i32, m: i32, v: usize, p: usize): vo
     const row = s + <usize>((i * stride) << 3);
     const vi = f64x2.splat(load<f64>(v + <usize>(i << 3)));
     const pi = f64x2.splat(load<f64>(p + <usize>(i << 3)));
-    for (let j = i; j < m; j += 2) {
-      const sj = row + <usize>(j << 3);
-      const update = f64x2.add(f64x2.mul(vi, v128.load(p + <usize>(j << 3))), f64x2.mul(pi, v128.load(v + <usize>(j << 3))));
+    // sj, vj, pj walk S[i][j], v[j], p[j] from j = i, two elements a step.
+    let sj = row + <usize>(i << 3);
+    let vj = v + <usize>(i << 3);
+    let pj = p + <usize>(i << 3);
+    for (let j = i; j < m; j += 2, sj += 16, vj += 16, pj += 16) {
+      const update = f64x2.add(f64x2.mul(vi, v128.load(pj)), f64x2.mul(pi, v128.load(vj)));
       v128.store(sj, f64x2.sub(v128.load(sj), update));
     }
   }
