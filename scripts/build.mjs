@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Builds what the app and the CLI run: esbuild bundles for the Node side, Vite for the renderer.
 //   node scripts/build.mjs            everything
-//   node scripts/build.mjs main       CLI, server, engine worker, Electron main + preload
+//   node scripts/build.mjs main       the WebAssembly kernels (scripts/wasm-kernels.mjs), CLI, server,
+//                                     engine worker, Electron main + preload
 //   node scripts/build.mjs renderer   the React UI into dist/renderer
 // --quiet prints nothing on success (used by `npm run cli`, whose stdout is the CLI's).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKernels } from './wasm-kernels.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,6 +30,8 @@ const nodeCommon = {
 
 async function buildMain() {
   const t0 = Date.now();
+  const kernels = await buildKernels();
+  if (kernels.length > 0) log(`compiled ${kernels.join(', ')} in ${Date.now() - t0} ms`);
   const esmEntries = {
     cli: 'main/cli/index.ts',
     'engine-worker': 'main/engine/compute/worker.ts',

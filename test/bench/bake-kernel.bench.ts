@@ -4,7 +4,7 @@
  * also checks the kernel's fp32 → fp16 / bf16 encoders against tensor-io's on all 2³² fp32 bit patterns
  * (about a minute).
  *
- *   npx tsx test/bench/bake-kernel.bench.ts [--ranks 8,32,128] [--exhaustive]
+ *   node scripts/build.mjs main && npx tsx test/bench/bake-kernel.bench.ts [--ranks 8,32,128] [--exhaustive]
  */
 import os from 'node:os';
 import { initBackend } from '../../main/engine/compute/backend.js';

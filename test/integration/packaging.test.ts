@@ -84,12 +84,15 @@ describe('packaged app (linux dir target, stub Electron)', () => {
     for (const name of ['react', 'react-dom', '@xyflow/react', 'electron', 'vite', 'vitest', 'typescript']) expect(files.has(`node_modules/${name}/package.json`), name).toBe(false);
   });
 
-  it('unpacks the tfjs WebAssembly binaries, the examples and the demo files', () => {
+  it('unpacks the tfjs WebAssembly binaries, the engine\'s own kernels, the examples and the demo files', () => {
     const unpacked = path.join(appDir, 'resources', 'app.asar.unpacked');
     const wasmDir = path.join(unpacked, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
     const expected = readdirSync(path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')).filter((f) => f.endsWith('.wasm'));
     expect(expected.length).toBeGreaterThan(0);
     for (const f of expected) expect(existsSync(path.join(wasmDir, f)), f).toBe(true);
+    const kernels = readdirSync(path.join(repoRoot, 'dist', 'kernels')).filter((f) => f.endsWith('.wasm'));
+    expect(kernels.length).toBeGreaterThan(0);
+    for (const f of kernels) expect(existsSync(path.join(unpacked, 'dist', 'kernels', f)), f).toBe(true);
     const examples = readdirSync(path.join(repoRoot, 'assets', 'examples')).filter((f) => f.endsWith('.json'));
     for (const f of examples) expect(existsSync(path.join(unpacked, 'assets', 'examples', f)), f).toBe(true);
     expect(existsSync(path.join(unpacked, 'assets', 'demo', 'sd15-tiny.safetensors'))).toBe(true);
