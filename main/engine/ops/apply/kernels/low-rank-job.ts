@@ -8,12 +8,14 @@
 import type { MatMul } from '../../../compute/matmul.js';
 import { throwIfAborted } from '../../../errors.js';
 import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
-import { withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { withTensorReader, withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
 import { cachedModule } from '../adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
 import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
+import { bakeLowRankGpu, bakeLowRankGpuToBytes, gpuBakeMisfit } from './low-rank-bake-gpu.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
 const isKernelDType = (d: DType): d is KernelDType => d === 'F16' || d === 'BF16' || d === 'F32';
@@ -25,7 +27,7 @@ const kernelForced = (): boolean => process.env.LORA_STUDIO_BAKE_KERNEL === 'js'
  * its memory is then the output and a fixed kernel buffer, with no fp32 copy of the weight or ΔW.
  */
 export function takesLowRankKernel(job: TensorJob): boolean {
-  if (kernelForced() || !isKernelDType(job.entry.dtype) || !isKernelDType(job.outDtype) || lowRankBakeKernels() === null) return false;
+  if (kernelForced() || !isKernelDType(job.entry.dtype) || !isKernelDType(job.outDtype) || (lowRankBakeKernels() === null && !activeGpu())) return false;
   return job.patches.every((p) => p.type === 'delta' && p.lowRank === true && !p.transpose && !p.dora);
 }
 
@@ -39,9 +41,9 @@ async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
 /** A job the kernel takes, its factors read: bake it into bytes or into a sink. */
 export interface LowRankJob {
   /** The output in `out` (when of the output's size) or a new buffer. */
-  toBytes(out?: Uint8Array): Uint8Array;
+  toBytes(out?: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** The output, in order, block by block, to `sink`. */
-  toSink(sink: OutputSink): void;
+  toSink(sink: OutputSink): void | Promise<void>;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   const cols = count / rows;
   for (const p of patches) if (p.transpose || p.dora || !(await isLowRankSource(p))) return undefined;
   const kernels = lowRankBakeKernels();
-  if (!kernels) return undefined;
+  const gpu = activeGpu();
+  if (!kernels && !gpu) return undefined;
   const lowRank: LowRankPatch[] = [];
   for (const p of patches) {
     throwIfAborted(signal);
@@ -69,6 +72,15 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
     lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
   }
   throwIfAborted(signal);
+  // The webgpu backend takes the patched weights it fits (casts alone stay on the CPU: they are copies).
+  if (gpu && lowRank.length > 0 && !gpuBakeMisfit(gpu, { cols, inDtype, outDtype, patches: lowRank })) {
+    const input = { inDtype, outDtype, rows, cols, patches: lowRank };
+    return {
+      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
+      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
+    };
+  }
+  if (!kernels) return undefined;
   const size = count * KERNEL_DTYPE_BYTES[outDtype];
   return {
     toBytes: (out) => withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),

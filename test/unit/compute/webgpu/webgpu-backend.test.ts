@@ -1,0 +1,48 @@
+/**
+ * The webgpu step of the backend chain on the adapter Dawn finds here (llvmpipe on CI): `auto` refuses a
+ * software adapter and says so, `webgpu` takes it and names it; which adapters count as software.
+ */
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../../main/engine/compute/backend.js';
+import { isSoftwareAdapter, summarizeAdapter } from '../../../../main/engine/compute/webgpu/adapter-summary.js';
+import { activeGpu } from '../../../../main/engine/compute/webgpu/gpu-device.js';
+import { testGpu } from '../../../helpers/webgpu.js';
+
+const found = await testGpu();
+
+describe('isSoftwareAdapter', () => {
+  it('knows the software rasterizers and the fallback flag', () => {
+    expect(isSoftwareAdapter({ vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'google', device: 'SwiftShader Device (Subzero)' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', device: 'x', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '0x2335', description: 'NVIDIA H100 80GB HBM3' })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3', description: 'Apple M2' })).toBe(false);
+  });
+
+  it('summarizes for one line of output, without control characters from the driver', () => {
+    const s = summarizeAdapter({ vendor: 'amd\u001b[31m', architecture: 'rdna-3', device: '', description: 'AMD Radeon RX 7900 XTX' });
+    expect(s).toEqual({ vendor: 'amd[31m', device: 'AMD Radeon RX 7900 XTX', description: 'AMD Radeon RX 7900 XTX', software: false, label: 'amd[31m AMD Radeon RX 7900 XTX (hardware)' });
+  });
+});
+
+describe.skipIf(!found.gpu)(`the webgpu backend (${found.gpu?.adapter.label ?? 'no adapter'})`, () => {
+  it('--backend webgpu takes the adapter it finds and names it', async () => {
+    const info = await selectBackend({ prefer: 'webgpu' });
+    expect(info.name).toBe('webgpu');
+    expect(info.adapter).toEqual(found.gpu!.adapter);
+    expect(info.detail).toBe(`WebGPU on ${found.gpu!.adapter.label}; tfjs ops on wasm`);
+    expect(activeGpu()?.device).toBe(found.gpu!.device);
+  });
+
+  it('auto refuses a software adapter with the reason, and no GPU stays active', async () => {
+    const info = await selectBackend({ prefer: 'auto' });
+    if (found.gpu!.adapter.software) {
+      expect(info.name).not.toBe('webgpu');
+      expect(info.skipped[0]).toEqual({ name: 'webgpu', reason: `only a software adapter (${found.gpu!.adapter.label}); auto never takes one, --backend webgpu does` });
+      expect(activeGpu()).toBeUndefined();
+    } else {
+      expect(info.name).toBe('webgpu');
+    }
+  });
+});
