@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors.js';
 import { missingWasmBinaries, resolveWasmDir } from './wasm-paths.js';
 import type { GpuAdapterSummary } from './webgpu/adapter-summary.js';
-import { openGpu, setActiveGpu, WEBGPU_PACKAGE } from './webgpu/gpu-device.js';
+import { openGpu, probeGpuAdapter, setActiveGpu, WEBGPU_PACKAGE } from './webgpu/gpu-device.js';
 
 export type BackendName = 'webgpu' | 'node-gpu' | 'node' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -134,10 +134,13 @@ async function tryNative(name: 'node-gpu' | 'node', specifier: string): Promise<
  * plain JS) backend. Under `auto` a software adapter is refused: llvmpipe is slower than the WebAssembly kernels.
  */
 async function tryWebGpu(opts: BackendOptions, auto: boolean): Promise<Attempt> {
-  const opened = await openGpu(opts.nativeModules?.webgpu ?? WEBGPU_PACKAGE);
+  const specifier = opts.nativeModules?.webgpu ?? WEBGPU_PACKAGE;
+  const probe = await probeGpuAdapter(specifier);
+  if (!probe.ok) return { reason: probe.reason };
+  if (auto && probe.adapter.software) return { reason: `only a software adapter (${probe.adapter.label}); auto never takes one, --backend webgpu does` };
+  const opened = await openGpu(specifier);
   if (!opened.ok) return { reason: opened.reason };
   const adapter = opened.gpu.adapter;
-  if (auto && adapter.software) return { reason: `only a software adapter (${adapter.label}); auto never takes one, --backend webgpu does` };
   const host = await tryWasm(opts.wasmDir);
   const tfjs = 'reason' in host ? await tryCpu() : host;
   if ('reason' in tfjs) return { reason: `the tfjs backend beside it failed: ${tfjs.reason}` };

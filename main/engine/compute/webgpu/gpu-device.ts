@@ -29,9 +29,28 @@ interface WebGpuModule {
   globals: Record<string, unknown>;
 }
 
+interface FoundAdapter {
+  mod: WebGpuModule;
+  /** Kept referenced: once the GPU object is collected, Dawn's instance goes and the process aborts. */
+  instance: GPU;
+  adapter: GPUAdapter;
+  summary: GpuAdapterSummary;
+}
+
+export type GpuAdapterResult = { ok: true; adapter: GpuAdapterSummary } | { ok: false; reason: string };
+
+const adapters = new Map<string, Promise<FoundAdapter | { reason: string }>>();
 const opened = new Map<string, Promise<GpuOpenResult>>();
 let active: GpuContext | undefined;
-let instance: GPU | undefined;
+
+/**
+ * The adapter Dawn offers, without a device (once per thread): enough to refuse a software one under `auto`
+ * without paying for a device on it.
+ */
+export async function probeGpuAdapter(specifier = WEBGPU_PACKAGE): Promise<GpuAdapterResult> {
+  const found = await findAdapter(specifier);
+  return 'reason' in found ? { ok: false, reason: found.reason } : { ok: true, adapter: found.summary };
+}
 
 /** Opens (once per thread) the first adapter Dawn offers and a device with its full buffer limits. */
 export function openGpu(specifier = WEBGPU_PACKAGE): Promise<GpuOpenResult> {
@@ -49,24 +68,35 @@ export function setActiveGpu(gpu: GpuContext | undefined): void {
   active = gpu;
 }
 
-async function open(specifier: string): Promise<GpuOpenResult> {
+function findAdapter(specifier: string): Promise<FoundAdapter | { reason: string }> {
+  let result = adapters.get(specifier);
+  if (!result) adapters.set(specifier, (result = requestAdapter(specifier)));
+  return result;
+}
+
+async function requestAdapter(specifier: string): Promise<FoundAdapter | { reason: string }> {
   let mod: WebGpuModule;
   try {
     mod = (await import(/* @vite-ignore */ specifier)) as WebGpuModule;
   } catch (err) {
-    return { ok: false, reason: `Dawn's binding (${specifier}) failed to load: ${errorText(err)}` };
+    return { reason: `Dawn's binding (${specifier}) failed to load: ${errorText(err)}` };
   }
-  let adapter: GPUAdapter | null;
   try {
-    // The GPU object must outlive the device: once it is collected Dawn's instance goes and the process aborts.
-    instance = mod.create([]);
-    adapter = await instance.requestAdapter();
+    const instance = mod.create([]);
+    const adapter = await instance.requestAdapter();
+    if (!adapter) return { reason: 'no WebGPU adapter (no Vulkan/Metal/D3D12 driver Dawn accepts; on Linux install a recent mesa-vulkan-drivers or the GPU vendor driver)' };
+    // GPUAdapter.info is newer than the @webgpu/types this repo resolves; Dawn has it.
+    const summary = summarizeAdapter((adapter as unknown as { info: AdapterInfoLike }).info);
+    return { mod, instance, adapter, summary };
   } catch (err) {
-    return { ok: false, reason: `requestAdapter failed: ${errorText(err)}` };
+    return { reason: `requestAdapter failed: ${errorText(err)}` };
   }
-  if (!adapter) return { ok: false, reason: 'no WebGPU adapter (no Vulkan/Metal/D3D12 driver Dawn accepts; on Linux install a recent mesa-vulkan-drivers or the GPU vendor driver)' };
-  // GPUAdapter.info is newer than the @webgpu/types this repo resolves; Dawn has it.
-  const summary = summarizeAdapter((adapter as unknown as { info: AdapterInfoLike }).info);
+}
+
+async function open(specifier: string): Promise<GpuOpenResult> {
+  const found = await findAdapter(specifier);
+  if ('reason' in found) return { ok: false, reason: found.reason };
+  const { mod, adapter, summary } = found;
   const limits = adapter.limits;
   let device: GPUDevice;
   try {
@@ -85,8 +115,13 @@ async function open(specifier: string): Promise<GpuOpenResult> {
   // The device's own limits (what was granted), capped so a block's index fits a u32 element count.
   const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, 2 ** 31);
   const maxBuffer = Math.min(device.limits.maxBufferSize, 2 ** 31);
-  return { ok: true, gpu: { device, adapter: summary, maxBinding, maxBuffer, maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension, usage, mapRead: mapMode.READ } };
+  const gpu: GpuContext = { device, adapter: summary, maxBinding, maxBuffer, maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension, usage, mapRead: mapMode.READ };
+  // Keeps the instance alive as long as the context (see FoundAdapter.instance).
+  instances.set(gpu, found.instance);
+  return { ok: true, gpu };
 }
+
+const instances = new WeakMap<GpuContext, GPU>();
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0]! : String(err);
