@@ -106,3 +106,77 @@ describe.skipIf(!found.gpu)(`lora-studio merge --backend webgpu (${found.gpu?.ad
     expect(res.stderr).toMatch(/expected one of auto, webgpu, node-gpu, node, wasm, cpu/);
   });
 });
+
+/** Per kohya module of a LoRA file: ΔW = (alpha/rank)·up·down in fp64 (rows × inFlat). */
+async function loraDeltas(file: string): Promise<Map<string, Float64Array>> {
+  const f = await SafetensorsFile.open(file);
+  const out = new Map<string, Float64Array>();
+  for (const e of f.entries) {
+    if (!e.name.endsWith('.lora_up.weight')) continue;
+    const name = e.name.slice(0, -'.lora_up.weight'.length);
+    const up = await f.readFloat32(e.name);
+    const downEntry = f.entries.find((d) => d.name === `${name}.lora_down.weight`)!;
+    const down = await f.readFloat32(downEntry.name);
+    const rank = downEntry.shape[0]!;
+    const alpha = f.entries.some((d) => d.name === `${name}.alpha`) ? (await f.readFloat32(`${name}.alpha`))[0]! : rank;
+    const rows = up.length / rank;
+    const cols = down.length / rank;
+    const d = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let t = 0; t < rank; t++) {
+      const u = (up[i * rank + t]! * alpha) / rank;
+      for (let j = 0; j < cols; j++) d[i * cols + j]! += u * down[t * cols + j]!;
+    }
+    out.set(name, d);
+  }
+  await f.close();
+  return out;
+}
+
+function sameDeltas(a: Map<string, Float64Array>, b: Map<string, Float64Array>, tol: number): void {
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  expect(a.size).toBeGreaterThan(0);
+  for (const [name, x] of a) {
+    const y = b.get(name)!;
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
+      scale = Math.max(scale, Math.abs(x[i]!));
+    }
+    expect(diff / scale, name).toBeLessThan(tol);
+  }
+}
+
+describe.skipIf(!found.gpu)('the other heavy ops on --backend webgpu equal --backend wasm', () => {
+  it('merge --method ties (dense ΔW per LoRA through the GPU matmul): F16 within 1 ulp', async () => {
+    const outs = await Promise.all(
+      ['wasm', 'webgpu'].map(async (backend) => {
+        const out = path.join(dir, `ties-${backend}.safetensors`);
+        const res = await runCliProcess([...mergeArgs(out, backend), '--method', 'ties', '--density', '0.5', '--quiet']);
+        expect(res.code, res.stderr).toBe(0);
+        return readAll(out);
+      }),
+    );
+    const [a, b] = outs as [Map<string, { dtype: string; bytes: Uint8Array }>, Map<string, { dtype: string; bytes: Uint8Array }>];
+    for (const key of patchedKeys) withinUlp(b.get(key)!.bytes, a.get(key)!.bytes, 'F16', `ties ${key}`);
+  });
+
+  it('resize (low-rank SVD products) and extract (randomized SVD products): the same ΔW to 1e-4', async () => {
+    const tuned = path.join(dir, 'tuned.safetensors');
+    expect((await runCliProcess(['merge', '--base', basePath, '--lora', loras[0]!, '--out', tuned, '--no-hash', '--quiet', '--dtype', 'fp32'])).code).toBe(0);
+    const base32 = path.join(dir, 'base32.safetensors');
+    expect((await runCliProcess(['merge', '--base', basePath, '--lora', `${loras[0]!}:0`, '--out', base32, '--no-hash', '--quiet', '--dtype', 'fp32'])).code).toBe(0);
+    for (const op of ['resize', 'extract'] as const) {
+      const deltas = [];
+      for (const backend of ['wasm', 'webgpu']) {
+        const out = path.join(dir, `${op}-${backend}.safetensors`);
+        const args = op === 'resize' ? ['resize', '--lora', loras[1]!, '--rank', '3'] : ['extract', '--base', base32, '--tuned', tuned, '--rank', '4'];
+        const res = await runCliProcess([...args, '--out', out, '--dtype', 'fp32', '--no-hash', '--workers', '2', '--backend', backend]);
+        expect(res.code, res.stderr).toBe(0);
+        expect(res.stderr).toContain(`compute: ${backend}`);
+        deltas.push(await loraDeltas(out));
+      }
+      sameDeltas(deltas[0]!, deltas[1]!, 1e-4);
+    }
+  });
+});
