@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/compute/backend.js';
 import { isSoftwareAdapter, summarizeAdapter } from '../../../../main/engine/compute/webgpu/adapter-summary.js';
 import { activeGpu } from '../../../../main/engine/compute/webgpu/gpu-device.js';
+import { describeBackend } from '../../../../main/engine/service/backend-info.js';
+import { backendInfoSchema } from '../../../../shared/ipc/system.js';
 import { testGpu } from '../../../helpers/webgpu.js';
 
 const found = await testGpu();
@@ -33,6 +35,11 @@ describe.skipIf(!found.gpu)(`the webgpu backend (${found.gpu?.adapter.label ?? '
     expect(info.adapter).toEqual(found.gpu!.adapter);
     expect(info.detail).toBe(`WebGPU on ${found.gpu!.adapter.label}; tfjs ops on wasm`);
     expect(activeGpu()?.device).toBe(found.gpu!.device);
+    // What the app's run panel gets: the backend and the adapter, valid by the IPC schema.
+    const api = backendInfoSchema.parse(describeBackend(info, 2));
+    expect(api.active).toBe('webgpu');
+    expect(api.adapter).toEqual({ vendor: found.gpu!.adapter.vendor, device: found.gpu!.adapter.device, software: found.gpu!.adapter.software });
+    expect(api.candidates[0]).toEqual({ backend: 'webgpu', status: 'active' });
   });
 
   it('auto refuses a software adapter with the reason, and no GPU stays active', async () => {
