@@ -6,6 +6,7 @@
  */
 import type { AdapterInfoLike, GpuAdapterSummary } from './adapter-summary.js';
 import { summarizeAdapter } from './adapter-summary.js';
+import { dawnBinary } from './dawn-binary.js';
 
 /** What the kernels need from the device: the device, its limits and the usage/map flags of the binding. */
 export interface GpuContext {
@@ -79,7 +80,7 @@ async function requestAdapter(specifier: string): Promise<FoundAdapter | { reaso
   try {
     mod = (await import(/* @vite-ignore */ specifier)) as WebGpuModule;
   } catch (err) {
-    return { reason: `Dawn's binding (${specifier}) failed to load: ${errorText(err)}` };
+    return { reason: `Dawn's binding (${specifier}) failed to load: ${errorText(err)}${specifier === WEBGPU_PACKAGE ? binaryNote() : ''}` };
   }
   try {
     const instance = mod.create([]);
@@ -122,6 +123,16 @@ async function open(specifier: string): Promise<GpuOpenResult> {
 }
 
 const instances = new WeakMap<GpuContext, GPU>();
+
+/** Where the binary should be, when it is not there (a package installed for another platform, a bad packaging). */
+function binaryNote(): string {
+  try {
+    const binary = dawnBinary();
+    return binary.exists ? '' : ` (${binary.file} is missing)`;
+  } catch {
+    return '';
+  }
+}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0]! : String(err);

@@ -7,16 +7,14 @@
  * Rows no patch covers are copied or cast on the CPU exactly as tensor-io casts.
  */
 import { CancelledError, EngineError } from '../../../errors.js';
-import { castTensorBytes } from '../../../tensor-io/float-convert.js';
 import type { GpuContext } from '../../../compute/webgpu/gpu-device.js';
 import { WGSL_FLOAT_CODECS, wgslEncoder, wgslLoad } from '../../../compute/webgpu/wgsl-float-codecs.js';
+import { copyOrCast, packUp, readerOf, stackDown } from './block-helpers.js';
 import { segments, type BaseReader, type LowRankBakeInput, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
 /** Base + output + up bytes of one block (the GPU's working set next to down). */
 const BLOCK_BYTES = 32 * 1024 * 1024;
-/** Elements per CPU copy/cast chunk of uncovered rows. */
-const CAST_CHUNK = 1 << 20;
 const WORKGROUP = 256;
 
 const roundUp4 = (v: number): number => Math.ceil(v / 4) * 4;
@@ -61,22 +59,6 @@ export async function bakeLowRankGpuToBytes(gpu: GpuContext, input: LowRankBakeI
   const target = out?.byteLength === size ? out : new Uint8Array(size);
   await bakeLowRankGpu(gpu, input, (bytes, offset) => target.set(bytes, offset), opts);
   return target;
-}
-
-function readerOf(base: Uint8Array | BaseReader): BaseReader {
-  if (typeof base === 'function') return base;
-  return (into, offset) => into.set(base.subarray(offset, offset + into.byteLength));
-}
-
-function copyOrCast(read: BaseReader, sink: OutputSink, from: number, to: number, inDtype: KernelDType, outDtype: KernelDType): void {
-  const inSize = KERNEL_DTYPE_BYTES[inDtype];
-  const outSize = KERNEL_DTYPE_BYTES[outDtype];
-  for (let i = from; i < to; i += CAST_CHUNK) {
-    const n = Math.min(CAST_CHUNK, to - i);
-    const bytes = new Uint8Array(n * inSize);
-    read(bytes, i * inSize);
-    sink(inDtype === outDtype ? bytes : castTensorBytes(bytes, inDtype, outDtype), i * outSize);
-  }
 }
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
@@ -178,9 +160,7 @@ async function bakeSegment(gpu: GpuContext, read: BaseReader, input: LowRankBake
     const ends = new Uint32Array(patches.length);
     patches.reduce((k, p, i) => (ends[i] = k + p.rank), 0);
     device.queue.writeBuffer(endsBuf, 0, ends);
-    const down = new Float32Array(rank * cols);
-    patches.reduce((k, p) => (down.set(p.down, k * cols), k + p.rank), 0);
-    device.queue.writeBuffer(downBuf, 0, down);
+    device.queue.writeBuffer(downBuf, 0, stackDown(patches, cols));
 
     const pipeline = bakePipeline(device, inDtype, outDtype);
     const bindGroup = device.createBindGroup({
@@ -228,16 +208,4 @@ async function bakeSegment(gpu: GpuContext, read: BaseReader, input: LowRankBake
   }
   // The blocks already sent are garbage: the throw abandons the caller's write (no partial output).
   if (failure) throw new EngineError('gpu-error', `WebGPU bake failed on ${gpu.adapter.label}: ${failure.message}`, { hint: 'Use --backend wasm; please report this with the adapter named above.' });
-}
-
-/** Rows r0..r0+n of the patches' up factors side by side: [n, rank]. */
-function packUp(dst: Float32Array, patches: readonly LowRankPatch[], rank: number, r0: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    let k = i * rank;
-    for (const p of patches) {
-      const row = (r0 + i - p.start) * p.rank;
-      dst.set(p.up.subarray(row, row + p.rank), k);
-      k += p.rank;
-    }
-  }
 }

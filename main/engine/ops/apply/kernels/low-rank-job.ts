@@ -9,6 +9,7 @@ import type { MatMul } from '../../../compute/matmul.js';
 import { throwIfAborted } from '../../../errors.js';
 import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
 import { withTensorReader, withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { currentBackend } from '../../../compute/backend.js';
 import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
 import { cachedModule } from '../adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
@@ -16,6 +17,7 @@ import { scaledFactors } from '../scaled-delta.js';
 import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
 import { bakeLowRankGpu, bakeLowRankGpuToBytes, gpuBakeMisfit } from './low-rank-bake-gpu.js';
+import { bakeLowRankMatMul, bakeLowRankMatMulToBytes } from './low-rank-bake-matmul.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
 const isKernelDType = (d: DType): d is KernelDType => d === 'F16' || d === 'BF16' || d === 'F32';
@@ -61,7 +63,7 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   for (const p of patches) if (p.transpose || p.dora || !(await isLowRankSource(p))) return undefined;
   const kernels = lowRankBakeKernels();
   const gpu = activeGpu();
-  if (!kernels && !gpu) return undefined;
+  if (!kernels && !gpu && currentBackend()?.name !== 'node-gpu') return undefined;
   const lowRank: LowRankPatch[] = [];
   for (const p of patches) {
     throwIfAborted(signal);
@@ -72,12 +74,19 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
     lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
   }
   throwIfAborted(signal);
+  const input = { inDtype, outDtype, rows, cols, patches: lowRank };
   // The webgpu backend takes the patched weights it fits (casts alone stay on the CPU: they are copies).
-  if (gpu && lowRank.length > 0 && !gpuBakeMisfit(gpu, { cols, inDtype, outDtype, patches: lowRank })) {
-    const input = { inDtype, outDtype, rows, cols, patches: lowRank };
+  if (gpu && lowRank.length > 0 && !gpuBakeMisfit(gpu, input)) {
     return {
       toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
       toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
+    };
+  }
+  // tfjs-node-gpu: the products on CUDA through the MatMul seam, row block by row block.
+  if (currentBackend()?.name === 'node-gpu' && lowRank.length > 0) {
+    return {
+      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankMatMulToBytes(matmul, { ...input, base }, out, { signal })),
+      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankMatMul(matmul, { ...input, base }, sink, { signal })),
     };
   }
   if (!kernels) return undefined;
