@@ -10,6 +10,7 @@ import { EngineError } from '../errors.js';
 import { missingWasmBinaries, resolveWasmDir } from './wasm-paths.js';
 import type { GpuAdapterSummary } from './webgpu/adapter-summary.js';
 import { openGpu, probeGpuAdapter, setActiveGpu, WEBGPU_PACKAGE } from './webgpu/gpu-device.js';
+import { hardwareGpuPresence } from './webgpu/gpu-presence.js';
 
 export type BackendName = 'webgpu' | 'node-gpu' | 'node' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -134,6 +135,10 @@ async function tryNative(name: 'node-gpu' | 'node', specifier: string): Promise<
  * plain JS) backend. Under `auto` a software adapter is refused: llvmpipe is slower than the WebAssembly kernels.
  */
 async function tryWebGpu(opts: BackendOptions, auto: boolean): Promise<Attempt> {
+  if (auto) {
+    const presence = hardwareGpuPresence();
+    if (!presence.likely) return { reason: presence.reason! };
+  }
   const specifier = opts.nativeModules?.webgpu ?? WEBGPU_PACKAGE;
   const probe = await probeGpuAdapter(specifier);
   if (!probe.ok) return { reason: probe.reason };

@@ -33,8 +33,15 @@ describe('selectBackend', () => {
     expect(info.threads).toBe(1);
     expect(info.detail).toMatch(/WebAssembly \(SIMD, 1 thread\)/);
     expect(info.skipped.map((s) => s.name)).toEqual(['webgpu', 'node-gpu', 'node']);
-    expect(info.skipped[0]!.reason).toMatch(/^Dawn's binding \(@lora-studio\/no-such-webgpu\) failed to load/);
+    // auto: no GPU device node here (or, on a machine with one, the missing binding).
+    expect(info.skipped[0]!.reason).toMatch(/^(no GPU device on this machine|Dawn's binding \(@lora-studio\/no-such-webgpu\) failed to load)/);
     for (const s of info.skipped.slice(1)) expect(s.reason).toMatch(/^not installed/);
+  });
+
+  it('--backend webgpu with the binding missing: says so and goes on down the chain', async () => {
+    const info = await selectBackend({ prefer: 'webgpu', nativeModules: missing });
+    expect(info.name).toBe('wasm');
+    expect(info.skipped[0]!.reason).toMatch(/^Dawn's binding \(@lora-studio\/no-such-webgpu\) failed to load: /);
   });
 
   it('the real optional packages are absent here and reported as such', async () => {

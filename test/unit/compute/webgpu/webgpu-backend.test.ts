@@ -2,10 +2,14 @@
  * The webgpu step of the backend chain on the adapter Dawn finds here (llvmpipe on CI): `auto` refuses a
  * software adapter and says so, `webgpu` takes it and names it; which adapters count as software.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/compute/backend.js';
 import { isSoftwareAdapter, summarizeAdapter } from '../../../../main/engine/compute/webgpu/adapter-summary.js';
 import { activeGpu } from '../../../../main/engine/compute/webgpu/gpu-device.js';
+import { hardwareGpuPresence } from '../../../../main/engine/compute/webgpu/gpu-presence.js';
 import { describeBackend } from '../../../../main/engine/service/backend-info.js';
 import { backendInfoSchema } from '../../../../shared/ipc/system.js';
 import { testGpu } from '../../../helpers/webgpu.js';
@@ -28,6 +32,28 @@ describe('isSoftwareAdapter', () => {
   });
 });
 
+describe('hardwareGpuPresence (Linux device nodes, before loading Dawn)', () => {
+  const devRoot = (...nodes: string[]): string => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ls-dev-'));
+    for (const n of nodes) {
+      mkdirSync(path.dirname(path.join(root, n)), { recursive: true });
+      writeFileSync(path.join(root, n), '');
+    }
+    return root;
+  };
+
+  it('a render node, an NVIDIA device or WSL2 counts; card nodes alone or nothing do not', () => {
+    expect(hardwareGpuPresence('linux', devRoot('dri/renderD128')).likely).toBe(true);
+    expect(hardwareGpuPresence('linux', devRoot('nvidia0')).likely).toBe(true);
+    expect(hardwareGpuPresence('linux', devRoot('dxg')).likely).toBe(true);
+    const none = hardwareGpuPresence('linux', devRoot('dri/card0'));
+    expect(none.likely).toBe(false);
+    expect(none.reason).toMatch(/^no GPU device on this machine .*--backend webgpu does$/);
+    expect(hardwareGpuPresence('darwin', devRoot()).likely).toBe(true);
+    expect(hardwareGpuPresence('win32', devRoot()).likely).toBe(true);
+  });
+});
+
 describe.skipIf(!found.gpu)(`the webgpu backend (${found.gpu?.adapter.label ?? 'no adapter'})`, () => {
   it('--backend webgpu takes the adapter it finds and names it', async () => {
     const info = await selectBackend({ prefer: 'webgpu' });
@@ -46,7 +72,9 @@ describe.skipIf(!found.gpu)(`the webgpu backend (${found.gpu?.adapter.label ?? '
     const info = await selectBackend({ prefer: 'auto' });
     if (found.gpu!.adapter.software) {
       expect(info.name).not.toBe('webgpu');
-      expect(info.skipped[0]).toEqual({ name: 'webgpu', reason: `only a software adapter (${found.gpu!.adapter.label}); auto never takes one, --backend webgpu does` });
+      const probed = `only a software adapter (${found.gpu!.adapter.label}); auto never takes one, --backend webgpu does`;
+      const reason = hardwareGpuPresence().likely ? probed : hardwareGpuPresence().reason;
+      expect(info.skipped[0]).toEqual({ name: 'webgpu', reason });
       expect(activeGpu()).toBeUndefined();
     } else {
       expect(info.name).toBe('webgpu');
