@@ -3,7 +3,8 @@
  * plain low-rank deltas, none transposed. Anything else (no WebAssembly SIMD, fp8 or F64, transposed
  * targets, LoHa/LoKr/dense/combined sources, shapes that only match as a flat view) returns undefined and
  * bake-tensor.ts takes its JS path, which also reports every misfit with its error.
- * LORA_STUDIO_BAKE_KERNEL=js forces the JS path (for comparisons).
+ * LORA_STUDIO_BAKE_KERNEL=js forces the JS path (for comparisons). Under the webgpu backend the same jobs run
+ * on the GPU (low-rank-bake-gpu.ts), under tfjs-node-gpu as row-block products (low-rank-bake-matmul.ts).
  */
 import type { MatMul } from '../../../compute/matmul.js';
 import { throwIfAborted } from '../../../errors.js';
