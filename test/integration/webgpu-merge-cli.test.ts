@@ -55,7 +55,7 @@ async function readAll(file: string): Promise<Map<string, { dtype: string; bytes
 const mergeArgs = (out: string, backend: string): string[] => ['merge', '--base', basePath, '--lora', `${loras[0]}:0.8`, '--lora', `${loras[1]}:-0.6`, '--out', out, '--no-hash', '--workers', '2', '--backend', backend];
 
 describe.skipIf(!found.gpu)(`lora-studio merge --backend webgpu (${found.gpu?.adapter.label ?? 'no adapter'})`, () => {
-  it('equals --backend wasm (F16 within 1 ulp), linear and conv weights, two LoRAs; stderr names the adapter', async () => {
+  it('equals --backend wasm (F16 within 1 ulp), linear and conv weights, two LoRAs; stderr names the adapter', { timeout: 180_000 }, async () => {
     const wasmOut = path.join(dir, 'wasm.safetensors');
     const gpuOut = path.join(dir, 'gpu.safetensors');
     const w = await runCliProcess(mergeArgs(wasmOut, 'wasm'));
@@ -148,7 +148,7 @@ function sameDeltas(a: Map<string, Float64Array>, b: Map<string, Float64Array>, 
 }
 
 describe.skipIf(!found.gpu)('the other heavy ops on --backend webgpu equal --backend wasm', () => {
-  it('merge --method ties (dense ΔW per LoRA through the GPU matmul): F16 within 1 ulp', async () => {
+  it('merge --method ties (dense ΔW per LoRA through the GPU matmul): F16 within 1 ulp', { timeout: 180_000 }, async () => {
     const outs = await Promise.all(
       ['wasm', 'webgpu'].map(async (backend) => {
         const out = path.join(dir, `ties-${backend}.safetensors`);
@@ -161,22 +161,27 @@ describe.skipIf(!found.gpu)('the other heavy ops on --backend webgpu equal --bac
     for (const key of patchedKeys) withinUlp(b.get(key)!.bytes, a.get(key)!.bytes, 'F16', `ties ${key}`);
   });
 
-  it('resize (low-rank SVD products) and extract (randomized SVD products): the same ΔW to 1e-4', async () => {
+  async function sameOnBothBackends(op: 'resize' | 'extract', args: string[]): Promise<void> {
+    const deltas = [];
+    for (const backend of ['wasm', 'webgpu']) {
+      const out = path.join(dir, `${op}-${backend}.safetensors`);
+      const res = await runCliProcess([op, ...args, '--out', out, '--dtype', 'fp32', '--no-hash', '--workers', '2', '--backend', backend]);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toContain(`compute: ${backend}`);
+      deltas.push(await loraDeltas(out));
+    }
+    sameDeltas(deltas[0]!, deltas[1]!, 1e-4);
+  }
+
+  it('resize (low-rank SVD products): the same ΔW to 1e-4', async () => {
+    await sameOnBothBackends('resize', ['--lora', loras[1]!, '--rank', '3']);
+  }, 180_000);
+
+  it('extract (randomized SVD products): the same ΔW to 1e-4', async () => {
     const tuned = path.join(dir, 'tuned.safetensors');
     expect((await runCliProcess(['merge', '--base', basePath, '--lora', loras[0]!, '--out', tuned, '--no-hash', '--quiet', '--dtype', 'fp32'])).code).toBe(0);
     const base32 = path.join(dir, 'base32.safetensors');
     expect((await runCliProcess(['merge', '--base', basePath, '--lora', `${loras[0]!}:0`, '--out', base32, '--no-hash', '--quiet', '--dtype', 'fp32'])).code).toBe(0);
-    for (const op of ['resize', 'extract'] as const) {
-      const deltas = [];
-      for (const backend of ['wasm', 'webgpu']) {
-        const out = path.join(dir, `${op}-${backend}.safetensors`);
-        const args = op === 'resize' ? ['resize', '--lora', loras[1]!, '--rank', '3'] : ['extract', '--base', base32, '--tuned', tuned, '--rank', '4'];
-        const res = await runCliProcess([...args, '--out', out, '--dtype', 'fp32', '--no-hash', '--workers', '2', '--backend', backend]);
-        expect(res.code, res.stderr).toBe(0);
-        expect(res.stderr).toContain(`compute: ${backend}`);
-        deltas.push(await loraDeltas(out));
-      }
-      sameDeltas(deltas[0]!, deltas[1]!, 1e-4);
-    }
-  });
+    await sameOnBothBackends('extract', ['--base', base32, '--tuned', tuned, '--rank', '4']);
+  }, 180_000);
 });
