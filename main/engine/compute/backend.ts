@@ -59,14 +59,11 @@ let activeInfo: BackendInfo | undefined;
  * ask for (a worker or the CLI calls it freely before computing).
  */
 export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
-  active ??= selectBackend(opts).then((info) => {
-    activeInfo = info;
-    return info;
-  });
+  active ??= selectBackend(opts);
   return active;
 }
 
-/** The backend initBackend chose, or undefined before it finished. */
+/** The backend in effect: the last one selectBackend (or initBackend) chose, or undefined before any. */
 export function currentBackend(): BackendInfo | undefined {
   return activeInfo;
 }
@@ -86,7 +83,7 @@ export async function selectBackend(opts: BackendOptions = {}): Promise<BackendI
   for (const name of BACKEND_ORDER.slice(start)) {
     const attempt = await tryBackend(name, opts, prefer);
     if ('reason' in attempt) skipped.push({ name, reason: attempt.reason });
-    else return { ...attempt, skipped };
+    else return (activeInfo = { ...attempt, skipped });
   }
   throw new EngineError('no-backend', 'No compute backend could be initialised.', {
     hint: `Tried: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}. Reinstall the dependencies with npm ci.`,
