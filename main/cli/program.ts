@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../../shared/app-info.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 import { registerCommands } from './commands/index.js';
+import { addBackendOptions } from './backend-option.js';
 
 export function buildProgram(): Command {
   const program = new Command('lora-studio')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
       writeErr: (s) => process.stderr.write(s),
     });
   registerCommands(program);
+  addBackendOptions(program);
   return program;
 }
 

@@ -21,6 +21,7 @@ import { utilityEngineProcess } from './engine-process.js';
 import { FileAccess } from './file-access.js';
 import { registerIpcHandlers } from './ipc.js';
 import { createMainWindow } from './main-window.js';
+import { BACKEND_PREFERENCES, backendSettingSchema, backendSettingStore, effectiveBackend, engineEnvironment } from './backend-setting.js';
 import { buildMenuTemplate } from './menu.js';
 import { hardenSession, hardenWebContents } from './security.js';
 import { isTrustedSender } from './sender-check.js';
@@ -64,7 +65,9 @@ async function onReady(options: StartOptions): Promise<void> {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
 
-  const engine = createEngineClient({ spawn: () => utilityEngineProcess(utilityProcess, path.join(options.bundleDir, 'engine-host.cjs'), process.env) });
+  const backendStore = backendSettingStore(configDir);
+  let backendSetting = await backendStore.read();
+  const engine = createEngineClient({ spawn: () => utilityEngineProcess(utilityProcess, path.join(options.bundleDir, 'engine-host.cjs'), engineEnvironment(backendSetting, process.env)) });
   const files = createShellFiles({ configDir, paths, ...(ensureDemo ? { ensureDemoFiles: ensureDemo } : {}) });
   const access = new FileAccess();
   let win: BrowserWindow | null = null;
@@ -77,7 +80,20 @@ async function onReady(options: StartOptions): Promise<void> {
 
   const refreshMenu = async (): Promise<void> => {
     const recent = await files.getRecentFiles().catch(() => []);
-    const template = buildMenuTemplate({ appName: APP_NAME, platform: process.platform, dev, recent, send: sendCommand, clearRecent: () => void files.clearRecentFiles().then(refreshMenu) });
+    const backend = {
+      choices: BACKEND_PREFERENCES,
+      current: effectiveBackend(backendSetting, process.env),
+      // Saved, then the engine restarts with it when idle (a running export finishes on the old one).
+      choose: (name: string) =>
+        void backendStore
+          .update(() => backendSettingSchema.parse({ backend: name }))
+          .then(async (saved) => {
+            backendSetting = saved;
+            if ((await engine.getActiveRun()) === null) engine.kill();
+            await refreshMenu();
+          }),
+    };
+    const template = buildMenuTemplate({ appName: APP_NAME, platform: process.platform, dev, recent, send: sendCommand, clearRecent: () => void files.clearRecentFiles().then(refreshMenu), backend });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 

@@ -15,6 +15,8 @@ export interface MenuOptions {
   recent: readonly RecentFile[];
   send(command: AppCommand): void;
   clearRecent(): void;
+  /** Graph ▸ Compute Backend: the choices, the one in effect, and what choosing one does. */
+  backend?: { choices: readonly string[]; current: string; choose(name: string): void };
 }
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
@@ -66,7 +68,14 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
     },
     {
       label: '&Graph',
-      submenu: [item('Run', 'run', 'CmdOrCtrl+Enter'), item('Stop', 'stop', 'CmdOrCtrl+.'), { type: 'separator' }, item('Auto Layout', 'auto-layout', 'CmdOrCtrl+Shift+L'), item('Fit View', 'fit-view', 'CmdOrCtrl+Shift+F')],
+      submenu: [
+        item('Run', 'run', 'CmdOrCtrl+Enter'),
+        item('Stop', 'stop', 'CmdOrCtrl+.'),
+        { type: 'separator' },
+        item('Auto Layout', 'auto-layout', 'CmdOrCtrl+Shift+L'),
+        item('Fit View', 'fit-view', 'CmdOrCtrl+Shift+F'),
+        ...(o.backend ? backendMenu(o.backend) : []),
+      ],
     },
     {
       label: '&View',
@@ -84,4 +93,9 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
     { role: 'help', submenu: [item('Keyboard Shortcuts', 'shortcuts', 'CmdOrCtrl+/')] },
   );
   return template;
+}
+
+function backendMenu(b: NonNullable<MenuOptions['backend']>): MenuItemConstructorOptions[] {
+  const submenu: MenuItemConstructorOptions[] = b.choices.map((name) => ({ label: name, type: 'radio', checked: name === b.current, click: () => b.choose(name) }));
+  return [{ type: 'separator' }, { label: 'Compute Backend', submenu }];
 }

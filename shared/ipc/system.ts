@@ -1,13 +1,15 @@
 /** The app, its shell and the machine the engine runs on (shown in the run panel, printed by the CLI). */
 import { z } from 'zod';
 
-export const COMPUTE_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const COMPUTE_BACKENDS = ['webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
 
 export const backendInfoSchema = z.object({
   active: z.enum(COMPUTE_BACKENDS),
   /** "WebAssembly SIMD, 1 thread per worker". */
   detail: z.string(),
+  /** The WebGPU adapter when the active backend is webgpu: who made it, what it is, software or a real GPU. */
+  adapter: z.object({ vendor: z.string(), device: z.string(), software: z.boolean() }).optional(),
   /** Every backend in preference order, with why it is not the active one. */
   candidates: z.array(z.object({ backend: z.enum(COMPUTE_BACKENDS), status: z.enum(['active', 'skipped', 'available']), reason: z.string().optional() })),
   workers: z.number().int().nonnegative(),

@@ -99,6 +99,17 @@ describe('packaged app (linux dir target, stub Electron)', () => {
     expect(existsSync(path.join(unpacked, 'assets', 'demo', 'output'))).toBe(false);
   });
 
+  it("unpacks Dawn's linux binary (WebGPU backend), leaves the other platforms' out, and the unpacked binary loads", async () => {
+    const dist = path.join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'webgpu', 'dist');
+    expect(readdirSync(dist)).toEqual(['linux-arm64', 'linux-x64']);
+    expect([...files].filter((f) => /^node_modules\/webgpu\/dist\/(darwin|win32)-/.test(f))).toEqual([]);
+    const binary = path.join(dist, 'linux-x64', 'dawn.node');
+    expect(readFileSync(binary).equals(readFileSync(path.join(repoRoot, 'node_modules', 'webgpu', 'dist', 'linux-x64', 'dawn.node')))).toBe(true);
+    // In its own process (two copies of Dawn in one process are not a thing to test): it loads and makes a GPU object.
+    const { stdout } = await run(process.execPath, ['-e', `const d = require(${JSON.stringify(binary)}); const g = d.create([]); process.stdout.write(typeof g.requestAdapter);`]);
+    expect(stdout).toBe('function');
+  });
+
   it('flips the fuses: no RunAsNode, cookie encryption, no NODE_OPTIONS or --inspect, asar integrity, app only from asar', () => {
     const binary = readFileSync(path.join(appDir, 'lora-studio'));
     const at = binary.indexOf(SENTINEL) + SENTINEL.length;

@@ -1,17 +1,21 @@
 /**
- * Compute backend selection (DESIGN.md §6): native TensorFlow with CUDA, native TensorFlow, WebAssembly
- * (SIMD), then plain JS, the first that loads. The native packages are optional and usually absent (their
- * installs need downloads), so each step may fail; a failure is recorded as a reason, never thrown.
+ * Compute backend selection (DESIGN.md §6): WebGPU (Dawn), native TensorFlow with CUDA, native TensorFlow,
+ * WebAssembly (SIMD), then plain JS, the first that loads. Each step may fail (no GPU adapter, optional
+ * packages absent); a failure is recorded as a reason, never thrown. `auto` takes a WebGPU adapter only when
+ * it is a hardware GPU; `webgpu` takes whatever adapter Dawn finds (the tests use the software llvmpipe).
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors.js';
 import { missingWasmBinaries, resolveWasmDir } from './wasm-paths.js';
+import type { GpuAdapterSummary } from './webgpu/adapter-summary.js';
+import { openGpu, probeGpuAdapter, setActiveGpu, WEBGPU_PACKAGE } from './webgpu/gpu-device.js';
+import { hardwareGpuPresence } from './webgpu/gpu-presence.js';
 
-export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'node-gpu' | 'node' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
-export const BACKEND_ORDER: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'node-gpu', 'node', 'wasm', 'cpu'];
 
 export interface SkippedBackend {
   name: BackendName;
@@ -21,8 +25,10 @@ export interface SkippedBackend {
 export interface BackendInfo {
   /** Which of ours is active. */
   name: BackendName;
-  /** The tfjs backend name behind it ('tensorflow', 'wasm', 'cpu'). */
+  /** The tfjs backend name behind it ('tensorflow', 'wasm', 'cpu'); under webgpu, the one for tfjs's own ops. */
   tfBackend: string;
+  /** The WebGPU adapter, when the backend is webgpu. */
+  adapter?: GpuAdapterSummary;
   /** One line for people: what runs and from where. */
   detail: string;
   simd: boolean;
@@ -37,7 +43,7 @@ export interface BackendOptions {
   /** Folder holding the tfjs wasm binaries (default: env LORA_STUDIO_WASM_DIR, else node_modules). */
   wasmDir?: string;
   /** Module specifiers of the native packages; tests and vendored installs point these elsewhere. */
-  nativeModules?: Partial<Record<'node-gpu' | 'node', string>>;
+  nativeModules?: Partial<Record<'node-gpu' | 'node' | 'webgpu', string>>;
 }
 
 const NATIVE_PACKAGES: Record<'node-gpu' | 'node', string> = {
@@ -53,14 +59,11 @@ let activeInfo: BackendInfo | undefined;
  * ask for (a worker or the CLI calls it freely before computing).
  */
 export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
-  active ??= selectBackend(opts).then((info) => {
-    activeInfo = info;
-    return info;
-  });
+  active ??= selectBackend(opts);
   return active;
 }
 
-/** The backend initBackend chose, or undefined before it finished. */
+/** The backend in effect: the last one selectBackend (or initBackend) chose, or undefined before any. */
 export function currentBackend(): BackendInfo | undefined {
   return activeInfo;
 }
@@ -73,13 +76,14 @@ export async function selectBackend(opts: BackendOptions = {}): Promise<BackendI
   const prefer = parsePreference(opts.prefer ?? process.env.LORA_STUDIO_BACKEND ?? 'auto');
   // tfjs's console nags (the "install tfjs-node" banner, platform overrides) would land in CLI output.
   tf.enableProdMode();
+  setActiveGpu(undefined);
   const skipped: SkippedBackend[] = [];
   const start = prefer === 'auto' ? 0 : BACKEND_ORDER.indexOf(prefer);
   for (const name of BACKEND_ORDER.slice(0, start)) skipped.push({ name, reason: `not tried: ${prefer} was preferred` });
   for (const name of BACKEND_ORDER.slice(start)) {
-    const attempt = await tryBackend(name, opts);
+    const attempt = await tryBackend(name, opts, prefer);
     if ('reason' in attempt) skipped.push({ name, reason: attempt.reason });
-    else return { ...attempt, skipped };
+    else return (activeInfo = { ...attempt, skipped });
   }
   throw new EngineError('no-backend', 'No compute backend could be initialised.', {
     hint: `Tried: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}. Reinstall the dependencies with npm ci.`,
@@ -95,8 +99,9 @@ function parsePreference(value: string): BackendPreference {
 
 type Attempt = Omit<BackendInfo, 'skipped'> | { reason: string };
 
-async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Attempt> {
+async function tryBackend(name: BackendName, opts: BackendOptions, prefer: BackendPreference): Promise<Attempt> {
   try {
+    if (name === 'webgpu') return await tryWebGpu(opts, prefer === 'auto');
     if (name === 'node-gpu' || name === 'node') return await tryNative(name, opts.nativeModules?.[name] ?? NATIVE_PACKAGES[name]);
     if (name === 'wasm') return await tryWasm(opts.wasmDir);
     return await tryCpu();
@@ -120,6 +125,29 @@ async function tryNative(name: 'node-gpu' | 'node', specifier: string): Promise<
   const threads = os.availableParallelism();
   const where = name === 'node-gpu' ? 'with CUDA' : 'on the CPU';
   return { name, tfBackend: 'tensorflow', detail: `native TensorFlow ${where} (${specifier})`, simd: true, threads };
+}
+
+/**
+ * Our heavy kernels (fused bake, matmul) run on the GPU device; tfjs's own small ops keep the WebAssembly (or
+ * plain JS) backend. Under `auto` a software adapter is refused: llvmpipe is slower than the WebAssembly kernels.
+ */
+async function tryWebGpu(opts: BackendOptions, auto: boolean): Promise<Attempt> {
+  if (auto) {
+    const presence = hardwareGpuPresence();
+    if (!presence.likely) return { reason: presence.reason! };
+  }
+  const specifier = opts.nativeModules?.webgpu ?? WEBGPU_PACKAGE;
+  const probe = await probeGpuAdapter(specifier);
+  if (!probe.ok) return { reason: probe.reason };
+  if (auto && probe.adapter.software) return { reason: `only a software adapter (${probe.adapter.label}); auto never takes one, --backend webgpu does` };
+  const opened = await openGpu(specifier);
+  if (!opened.ok) return { reason: opened.reason };
+  const adapter = opened.gpu.adapter;
+  const host = await tryWasm(opts.wasmDir);
+  const tfjs = 'reason' in host ? await tryCpu() : host;
+  if ('reason' in tfjs) return { reason: `the tfjs backend beside it failed: ${tfjs.reason}` };
+  setActiveGpu(opened.gpu);
+  return { name: 'webgpu', tfBackend: tfjs.tfBackend, adapter, detail: `WebGPU on ${adapter.label}; tfjs ops on ${tfjs.tfBackend}`, simd: tfjs.simd, threads: tfjs.threads };
 }
 
 async function tryWasm(explicitDir: string | undefined): Promise<Attempt> {

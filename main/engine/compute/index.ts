@@ -4,6 +4,7 @@ export { BACKEND_ORDER, currentBackend, initBackend, selectBackend } from './bac
 export type { BackendInfo, BackendName, BackendOptions, BackendPreference, SkippedBackend } from './backend.js';
 export { missingWasmBinaries, resolveWasmDir, unpackedFromAsar } from './wasm-paths.js';
 export { checkMatMulShapes, tfjsMatMul } from './tfjs-matmul.js';
+export { backendMatMul, backendOperator } from './backend-matmul.js';
 export { createWorkerPool, defaultPoolSize, WorkerPool } from './worker-pool.js';
 export type { PoolStats, RunOptions, WorkerInfo, WorkerPoolOptions } from './worker-pool.js';
 export { resolveWorkerScript, WORKER_SCRIPT_NAME } from './worker-script.js';

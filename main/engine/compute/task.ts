@@ -5,7 +5,7 @@ import type { MatMul } from './matmul.js';
 export interface TaskContext {
   threadId: number;
   backend: BackendInfo;
-  /** The worker's own tfjs backend behind the MatMul seam. */
+  /** The worker's backend behind the MatMul seam (compute/backend-matmul.ts: WebGPU or tfjs). */
   matmul: MatMul;
   /** Aborted when the task is cancelled; long handlers check it (throwIfAborted) between steps. */
   signal: AbortSignal;

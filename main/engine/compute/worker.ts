@@ -5,7 +5,7 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { CancelledError, EngineError } from '../errors.js';
 import { initBackend, type BackendInfo } from './backend.js';
-import { tfjsMatMul } from './tfjs-matmul.js';
+import { backendMatMul } from './backend-matmul.js';
 import { serializeError } from './worker-errors.js';
 import type { EngineWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 import { findTask } from './worker-tasks.js';
@@ -25,7 +25,7 @@ async function runTask(backend: BackendInfo, id: number, name: string, payload: 
   try {
     const handler = findTask(name);
     if (!handler) throw new EngineError('unknown-task', `The engine worker has no task named "${name}".`, { hint: 'Register it in main/engine/compute/worker-tasks.ts and rebuild (npm run build:main).' });
-    const out = await handler(payload, { threadId, backend, matmul: tfjsMatMul, signal: controller.signal });
+    const out = await handler(payload, { threadId, backend, matmul: backendMatMul, signal: controller.signal });
     if (controller.signal.aborted) throw new CancelledError();
     send({ type: 'result', id, result: out.result }, out.transfer ?? []);
   } catch (err) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { BackendInfo as ApiBackendInfo, ComputeBackend } from '../../../shared/ipc/system.js';
 import { BACKEND_ORDER, type BackendInfo, type BackendName } from '../compute/backend.js';
 
-const API_NAME: Record<BackendName, ComputeBackend> = { 'node-gpu': 'tfjs-node-gpu', node: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
+const API_NAME: Record<BackendName, ComputeBackend> = { webgpu: 'webgpu', 'node-gpu': 'tfjs-node-gpu', node: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
 
 export function describeBackend(info: BackendInfo, workers: number): ApiBackendInfo {
   const activeIndex = BACKEND_ORDER.indexOf(info.name);
@@ -17,6 +17,7 @@ export function describeBackend(info: BackendInfo, workers: number): ApiBackendI
   return {
     active: API_NAME[info.name],
     detail: `${info.detail}; ${workers} worker thread${workers === 1 ? '' : 's'}`,
+    ...(info.adapter ? { adapter: { vendor: info.adapter.vendor, device: info.adapter.device, software: info.adapter.software } } : {}),
     candidates,
     workers,
     cpu: { model: cpus[0]?.model.trim() || 'unknown', cores: Math.max(1, os.availableParallelism()) },

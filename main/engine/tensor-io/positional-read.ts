@@ -54,6 +54,25 @@ export function readTensorBytesSync(entry: TensorEntry, into?: Uint8Array): Uint
  * tensor block by block (`read(into, offset)` fills `into` with bytes [offset, offset + into.byteLength)).
  */
 export function withTensorReaderSync<T>(entry: TensorEntry, use: (read: (into: Uint8Array, offset: number) => void) => T): T {
+  const reader = openTensorReader(entry);
+  try {
+    return use(reader.read);
+  } finally {
+    reader.close();
+  }
+}
+
+/** withTensorReaderSync for an async consumer (the GPU bake): the descriptor stays open until `use` settles. */
+export async function withTensorReader<T>(entry: TensorEntry, use: (read: (into: Uint8Array, offset: number) => void) => Promise<T>): Promise<T> {
+  const reader = openTensorReader(entry);
+  try {
+    return await use(reader.read);
+  } finally {
+    reader.close();
+  }
+}
+
+function openTensorReader(entry: TensorEntry): { read: (into: Uint8Array, offset: number) => void; close: () => void } {
   let fd: number | undefined;
   try {
     fd = openSync(entry.file, 'r');
@@ -73,11 +92,7 @@ export function withTensorReaderSync<T>(entry: TensorEntry, use: (read: (into: U
       throw failed(entry, err);
     }
   };
-  try {
-    return use(read);
-  } finally {
-    closeSync(fd);
-  }
+  return { read, close: () => closeSync(fd!) };
 }
 
 /** Asynchronous read of one tensor, optionally into a caller's buffer (reused across tensors on hot paths). */

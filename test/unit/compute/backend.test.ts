@@ -13,7 +13,7 @@ function moduleFile(name: string, source: string): string {
   writeFileSync(file, source);
   return pathToFileURL(file).href;
 }
-const missing = { 'node-gpu': '@lora-studio/no-such-native-gpu', node: '@lora-studio/no-such-native' };
+const missing = { webgpu: '@lora-studio/no-such-webgpu', 'node-gpu': '@lora-studio/no-such-native-gpu', node: '@lora-studio/no-such-native' };
 
 describe('process hygiene', () => {
   // First in the file: the wasm module is instantiated once per process, here.
@@ -32,8 +32,16 @@ describe('selectBackend', () => {
     expect(info.simd).toBe(true);
     expect(info.threads).toBe(1);
     expect(info.detail).toMatch(/WebAssembly \(SIMD, 1 thread\)/);
-    expect(info.skipped.map((s) => s.name)).toEqual(['node-gpu', 'node']);
-    for (const s of info.skipped) expect(s.reason).toMatch(/^not installed/);
+    expect(info.skipped.map((s) => s.name)).toEqual(['webgpu', 'node-gpu', 'node']);
+    // auto: no GPU device node here (or, on a machine with one, the missing binding).
+    expect(info.skipped[0]!.reason).toMatch(/^(no GPU device on this machine|Dawn's binding \(@lora-studio\/no-such-webgpu\) failed to load)/);
+    for (const s of info.skipped.slice(1)) expect(s.reason).toMatch(/^not installed/);
+  });
+
+  it('--backend webgpu with the binding missing: says so and goes on down the chain', async () => {
+    const info = await selectBackend({ prefer: 'webgpu', nativeModules: missing });
+    expect(info.name).toBe('wasm');
+    expect(info.skipped[0]!.reason).toMatch(/^Dawn's binding \(@lora-studio\/no-such-webgpu\) failed to load: /);
   });
 
   it('the real optional packages are absent here and reported as such', async () => {
@@ -50,8 +58,8 @@ describe('selectBackend', () => {
 
   it('reports a native package that loads but registers no backend', async () => {
     const inert = moduleFile('inert.mjs', 'export const nothing = 1;\n');
-    const info = await selectBackend({ nativeModules: { 'node-gpu': inert, node: missing.node } });
-    expect(info.skipped[0]!.reason).toMatch(/registered no 'tensorflow' backend/);
+    const info = await selectBackend({ nativeModules: { ...missing, 'node-gpu': inert } });
+    expect(info.skipped[1]!.reason).toMatch(/registered no 'tensorflow' backend/);
   });
 
   it('falls back to plain JS when the wasm binaries are missing', async () => {
@@ -65,14 +73,14 @@ describe('selectBackend', () => {
   it('starts the chain at the preferred backend', async () => {
     const info = await selectBackend({ prefer: 'cpu' });
     expect(info.name).toBe('cpu');
-    expect(info.skipped.map((s) => s.reason)).toEqual(['not tried: cpu was preferred', 'not tried: cpu was preferred', 'not tried: cpu was preferred']);
+    expect(info.skipped.map((s) => s.reason)).toEqual(Array(4).fill('not tried: cpu was preferred'));
   });
 
   it('refuses an unknown preference with a hint', async () => {
     const err = await selectBackend({ prefer: 'gpu' as 'cpu' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).code).toBe('bad-backend');
-    expect((err as EngineError).hint).toContain('auto, node-gpu, node, wasm, cpu');
+    expect((err as EngineError).hint).toContain('auto, webgpu, node-gpu, node, wasm, cpu');
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomizedSVD, type RandomizedSVDOptions, type RandomizedSVDResult } from '../../linalg/randomized-svd.js';
 import { defineTask } from '../task.js';
-import { tfjsOperator } from '../tfjs-operator.js';
+import { backendOperator } from '../backend-matmul.js';
 
 export interface RandomizedSVDPayload extends Omit<RandomizedSVDOptions, 'signal'> {
   /** rows×cols, row-major (transfer its buffer). */
@@ -12,7 +12,7 @@ export interface RandomizedSVDPayload extends Omit<RandomizedSVDOptions, 'signal
 
 /** Randomized SVD of a dense matrix on a worker, the matrix kept on the worker's backend for all products. */
 export const randomizedSVDTask = defineTask<RandomizedSVDPayload, RandomizedSVDResult>(async (p, ctx) => {
-  const op = tfjsOperator(p.data, p.rows, p.cols);
+  const op = backendOperator(p.data, p.rows, p.cols, ctx.signal);
   try {
     const result = await randomizedSVD(op, p.k, ctx.matmul, { oversample: p.oversample, powerIterations: p.powerIterations, seed: p.seed, signal: ctx.signal });
     result.frobeniusSquared = sumOfSquares(p.data);

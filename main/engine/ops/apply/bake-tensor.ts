@@ -40,7 +40,7 @@ export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortS
 /** The output tensor, in order, to `sink` (block by block from the fused kernel, else in one piece). */
 export async function bakeTensorTo(job: TensorJob, matmul: MatMul, sink: OutputSink, signal?: AbortSignal): Promise<void> {
   const fused = await kernelJob(job, matmul, signal);
-  if (fused) fused.toSink(sink);
+  if (fused) await fused.toSink(sink);
   else sink(await bakeTensorJs(job, matmul, signal), 0);
 }
 

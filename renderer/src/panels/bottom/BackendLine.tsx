@@ -25,7 +25,9 @@ export function BackendLine() {
   const skipped = info.candidates.filter((c) => c.status === 'skipped' && c.reason);
   return (
     <p className="backend" aria-label="Compute backend">
-      Compute backend: <strong>{info.active}</strong> ({info.detail}) · {info.workers} worker{info.workers === 1 ? '' : 's'} · {info.cpu.cores} cores · {formatBytes(info.memory.freeBytes)} free of {formatBytes(info.memory.totalBytes)}
+      Compute backend: <strong>{info.active}</strong> ({info.detail}) ·{' '}
+      {info.adapter && <span aria-label="GPU adapter">GPU: {info.adapter.vendor} {info.adapter.device} ({info.adapter.software ? 'software' : 'hardware'}) · </span>}
+      {info.workers} worker{info.workers === 1 ? '' : 's'} · {info.cpu.cores} cores · {formatBytes(info.memory.freeBytes)} free of {formatBytes(info.memory.totalBytes)}
       {skipped.length > 0 && (
         <span title={skipped.map((c) => `${c.backend}: ${c.reason ?? ''}`).join('\n')}> · {skipped.length} faster backend{skipped.length === 1 ? '' : 's'} not available</span>
       )}

@@ -76,14 +76,14 @@ export function bakeLowRankTo(kernels: LowRankBakeKernels, input: LowRankBakeInp
   }
 }
 
-interface Segment {
+export interface Segment {
   start: number;
   end: number;
   patches: LowRankPatch[];
 }
 
 /** Row ranges with a constant set of covering patches (in patch order). */
-function segments(rows: number, patches: readonly LowRankPatch[]): Segment[] {
+export function segments(rows: number, patches: readonly LowRankPatch[]): Segment[] {
   const cuts = new Set<number>([0, rows]);
   for (const p of patches) {
     cuts.add(p.start);

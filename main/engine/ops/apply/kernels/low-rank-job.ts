@@ -3,17 +3,22 @@
  * plain low-rank deltas, none transposed. Anything else (no WebAssembly SIMD, fp8 or F64, transposed
  * targets, LoHa/LoKr/dense/combined sources, shapes that only match as a flat view) returns undefined and
  * bake-tensor.ts takes its JS path, which also reports every misfit with its error.
- * LORA_STUDIO_BAKE_KERNEL=js forces the JS path (for comparisons).
+ * LORA_STUDIO_BAKE_KERNEL=js forces the JS path (for comparisons). Under the webgpu backend the same jobs run
+ * on the GPU (low-rank-bake-gpu.ts), under tfjs-node-gpu as row-block products (low-rank-bake-matmul.ts).
  */
 import type { MatMul } from '../../../compute/matmul.js';
 import { throwIfAborted } from '../../../errors.js';
 import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
-import { withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { withTensorReader, withTensorReaderSync } from '../../../tensor-io/positional-read.js';
+import { currentBackend } from '../../../compute/backend.js';
+import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
 import { cachedModule } from '../adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
 import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
+import { bakeLowRankGpu, bakeLowRankGpuToBytes, gpuBakeMisfit } from './low-rank-bake-gpu.js';
+import { bakeLowRankMatMul, bakeLowRankMatMulToBytes } from './low-rank-bake-matmul.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
 const isKernelDType = (d: DType): d is KernelDType => d === 'F16' || d === 'BF16' || d === 'F32';
@@ -25,7 +30,7 @@ const kernelForced = (): boolean => process.env.LORA_STUDIO_BAKE_KERNEL === 'js'
  * its memory is then the output and a fixed kernel buffer, with no fp32 copy of the weight or ΔW.
  */
 export function takesLowRankKernel(job: TensorJob): boolean {
-  if (kernelForced() || !isKernelDType(job.entry.dtype) || !isKernelDType(job.outDtype) || lowRankBakeKernels() === null) return false;
+  if (kernelForced() || !isKernelDType(job.entry.dtype) || !isKernelDType(job.outDtype) || (lowRankBakeKernels() === null && !activeGpu())) return false;
   return job.patches.every((p) => p.type === 'delta' && p.lowRank === true && !p.transpose && !p.dora);
 }
 
@@ -39,9 +44,9 @@ async function isLowRankSource(p: DeltaPatch): Promise<boolean> {
 /** A job the kernel takes, its factors read: bake it into bytes or into a sink. */
 export interface LowRankJob {
   /** The output in `out` (when of the output's size) or a new buffer. */
-  toBytes(out?: Uint8Array): Uint8Array;
+  toBytes(out?: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** The output, in order, block by block, to `sink`. */
-  toSink(sink: OutputSink): void;
+  toSink(sink: OutputSink): void | Promise<void>;
 }
 
 /**
@@ -58,7 +63,8 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   const cols = count / rows;
   for (const p of patches) if (p.transpose || p.dora || !(await isLowRankSource(p))) return undefined;
   const kernels = lowRankBakeKernels();
-  if (!kernels) return undefined;
+  const gpu = activeGpu();
+  if (!kernels && !gpu && currentBackend()?.name !== 'node-gpu') return undefined;
   const lowRank: LowRankPatch[] = [];
   for (const p of patches) {
     throwIfAborted(signal);
@@ -69,6 +75,22 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
     lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
   }
   throwIfAborted(signal);
+  const input = { inDtype, outDtype, rows, cols, patches: lowRank };
+  // The webgpu backend takes the patched weights it fits (casts alone stay on the CPU: they are copies).
+  if (gpu && lowRank.length > 0 && !gpuBakeMisfit(gpu, input)) {
+    return {
+      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
+      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
+    };
+  }
+  // tfjs-node-gpu: the products on CUDA through the MatMul seam, row block by row block.
+  if (currentBackend()?.name === 'node-gpu' && lowRank.length > 0) {
+    return {
+      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankMatMulToBytes(matmul, { ...input, base }, out, { signal })),
+      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankMatMul(matmul, { ...input, base }, sink, { signal })),
+    };
+  }
+  if (!kernels) return undefined;
   const size = count * KERNEL_DTYPE_BYTES[outDtype];
   return {
     toBytes: (out) => withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
