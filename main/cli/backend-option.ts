@@ -18,8 +18,11 @@ export function backendOption(): Option {
   );
 }
 
-/** The commands that compute (a worker pool or the engine service): each gets --backend. */
-export const COMPUTING_COMMANDS = ['merge', 'combine', 'resize', 'extract', 'run', 'serve'] as const;
+/**
+ * The commands that compute but are not compiled from flags (a worker pool or the engine service): each gets
+ * --backend here. merge, combine, resize and extract get it with their run options (graph-command.ts).
+ */
+export const COMPUTING_COMMANDS = ['run', 'serve'] as const;
 
 /** Adds --backend to every computing command of `program` (after they are registered). */
 export function addBackendOptions(program: Command): void {

@@ -1,5 +1,5 @@
 /**
- * What every command compiled to a graph shares: the run options (--workers, --no-hash, --json, --quiet,
+ * What every command compiled to a graph shares: the run options (--workers, --backend, --no-hash, --json, --quiet,
  * --print-graph), and running the compiled document: problems in the command's words (exit 2 for flags,
  * 1 for data), then the graph through the same runner as `lora-studio run`, results on stdout.
  */
@@ -13,6 +13,7 @@ import type { OutputFile } from '../../shared/ipc/runs.js';
 import type { Report } from '../../shared/ipc/reports.js';
 import { EngineError } from '../engine/errors.js';
 import type { RunFinishedEvent } from '../engine/service/engine-service.js';
+import { backendOption } from './backend-option.js';
 import { UsageError } from './errors.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { runGraphDocument } from './graph-runner.js';
@@ -26,11 +27,12 @@ export interface RunFlags {
 }
 
 /** Options about how the graph runs, not what it computes (they map to no node param). */
-export const RUN_OPTION_FLAGS = ['--workers', '--no-hash', '--json', '--quiet', '--print-graph'] as const;
+export const RUN_OPTION_FLAGS = ['--workers', '--backend', '--no-hash', '--json', '--quiet', '--print-graph'] as const;
 
 export function addRunOptions(command: Command, what = 'the inputs'): Command {
   return command
     .option('--workers <n>', 'worker threads (default: number of cores)')
+    .addOption(backendOption())
     .option('--no-hash', `do not hash ${what} for the recipe stored in the output`)
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress bar')

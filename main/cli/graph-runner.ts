@@ -52,6 +52,10 @@ export async function runGraphDocument(document: GraphDocument, options: GraphRu
     });
     const start = await service.runGraph(document, options.onlyNodes ? { onlyNodes: [...options.onlyNodes] } : {}, options.context);
     if (start.status !== 'started') options.onInvalid(start.status === 'invalid' ? start.problems : []);
+    if (!options.quiet) {
+      const backend = await service.getBackendInfo();
+      process.stderr.write(`compute: ${backend.active} (${backend.detail})\n`);
+    }
     const stop = (): void => void service.stopRun(start.runId);
     controller.signal.addEventListener('abort', stop, { once: true });
     const finished = await service.waitForRun(start.runId);

@@ -63,7 +63,7 @@ describe.skipIf(!found.gpu)(`lora-studio merge --backend webgpu (${found.gpu?.ad
     expect(w.stderr).toMatch(/compute: wasm /);
     const g = await runCliProcess(mergeArgs(gpuOut, 'webgpu'));
     expect(g.code, g.stderr).toBe(0);
-    expect(g.stderr).toMatch(/compute: webgpu \(WebGPU on .+ \((software|hardware)\); tfjs ops on wasm\)/);
+    expect(g.stderr).toMatch(/compute: webgpu \(WebGPU on .+ \((software|hardware)\); tfjs ops on wasm[;)]/);
     expect(g.stderr).toContain(found.gpu!.adapter.device);
     const a = await readAll(wasmOut);
     const b = await readAll(gpuOut);
