@@ -3,6 +3,7 @@
  * file under another name (hard link, case-insensitive file system: same device and inode).
  */
 import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { TensorIOError, systemErrorText } from './errors.js';
 
@@ -21,27 +22,46 @@ async function identify(p: string): Promise<Identity | undefined> {
   }
 }
 
-/** Where `outPath` will be, with its directory's symlinks resolved; the directory must exist. */
+/** What a path that exists but is not a regular file is, in words (for the refusal). */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Where `outPath` will be, with its directory's symlinks resolved; the directory must exist, and an
+ * existing target must be a regular file: replacing a FIFO, socket or device (`--out /dev/null` as root)
+ * would destroy something that is not an output.
+ */
 export async function resolveOutputPath(outPath: string): Promise<string> {
   const abs = path.resolve(outPath);
   const dir = path.dirname(abs);
   let dirReal: string;
   try {
     dirReal = await realpath(dir);
-    if (!(await stat(dirReal)).isDirectory()) throw new Error('not a directory');
   } catch (err) {
-    throw new TensorIOError('write-failed', outPath, `cannot be written: its directory ${dir} does not exist or is not a directory (${systemErrorText(err)}).`, {
+    const notDir = (err as NodeJS.ErrnoException).code === 'ENOTDIR';
+    throw new TensorIOError('write-failed', outPath, notDir
+      ? `cannot be written: a part of its directory ${dir} is a file, not a directory.`
+      : `cannot be written: its directory ${dir} does not exist (${systemErrorText(err)}).`, {
       cause: err,
-      hint: 'Create the directory first, or choose another output path.',
+      hint: notDir ? 'Choose an output path inside a directory.' : 'Create the directory first, or choose another output path.',
+    });
+  }
+  if (!(await stat(dirReal)).isDirectory()) {
+    throw new TensorIOError('write-failed', outPath, `cannot be written: ${dir} is a file, not a directory.`, {
+      hint: 'Choose an output path inside a directory.',
     });
   }
   const target = path.join(dirReal, path.basename(abs));
-  try {
-    if ((await stat(target)).isDirectory()) {
-      throw new TensorIOError('write-failed', outPath, 'is a directory; give a file name for the output.');
-    }
-  } catch (err) {
-    if (err instanceof TensorIOError) throw err;
+  const st = await stat(target).catch(() => undefined);
+  if (st?.isDirectory()) throw new TensorIOError('write-failed', outPath, 'is a directory; give a file name for the output.');
+  if (st && !st.isFile()) {
+    throw new TensorIOError('not-a-file', outPath, `is ${kindOf(st)}, not a regular file; refusing to replace it with the output.`, {
+      hint: 'Give the path of a file to create or replace.',
+    });
   }
   return target;
 }

@@ -8,7 +8,7 @@
 import { lstat, mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../../errors.js';
-import { temporaryPathFor } from '../../tensor-io/temp-files.js';
+import { removeStaleTempFiles, temporaryPathFor } from '../../tensor-io/temp-files.js';
 
 /** Files an adapter directory may hold that we are willing to replace. */
 const ADAPTER_FILES = new Set(['adapter_model.safetensors', 'adapter_config.json', 'README.md', 'adapter_model.bin']);
@@ -76,6 +76,7 @@ export async function writeDirectoryAtomically<T>(target: string, inputs: readon
   }
   await refuseInputsInside(target, inputs);
   const replacing = await checkReplaceable(target);
+  await removeStaleTempFiles(parent, path.resolve(target));
   const temp = temporaryPathFor(path.resolve(target));
   await mkdir(temp);
   let result: T;
