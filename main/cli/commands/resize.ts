@@ -15,6 +15,7 @@ import { withPool } from '../engine-session.js';
 import { UsageError } from '../errors.js';
 import { parseLoraDtype, parseLoraFormat, parseRankRule, parseWholeNumber, type RankFlags } from '../lora-output-options.js';
 import { createProgressBar } from '../progress.js';
+import { terminalField } from '../terminal-text.js';
 import { debugDelayMs } from './merge.js';
 
 interface ResizeFlags extends RankFlags {
@@ -86,7 +87,7 @@ async function runResize(flags: ResizeFlags): Promise<void> {
     for (const r of rows) {
       const v = rowValues(r);
       const what = r.note ?? `sum(S) retained: ${pct(v.sumRetained)}, fro retained: ${pct(v.froRetained)}, max(S) ratio: ${typeof v.maxRatio === 'number' ? v.maxRatio.toFixed(1) : 'n/a'}, dim: ${String(v.rank)}, alpha: ${String(v.alpha)}`;
-      process.stderr.write(`${String(v.module).padEnd(75)} | ${what}\n`);
+      process.stderr.write(`${terminalField(String(v.module)).padEnd(75)} | ${what}\n`);
     }
   }
   const fros = result.modules.flatMap((m) => (m.compression ? [m.compression.frobeniusRetained] : []));

@@ -14,6 +14,7 @@ import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
 import { CancelledError, EngineError } from '../../engine/errors.js';
 import { createEngineService } from '../../engine/service/engine-service.js';
 import { abortOnSignals } from '../abort.js';
+import { terminalMessage } from '../terminal-text.js';
 import { UsageError } from '../errors.js';
 import { collect } from '../lora-spec.js';
 import { applyOverrides, parseSetOption } from './run-set.js';
@@ -79,7 +80,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
     const start = await service.runGraph(document, onlyNodes ? { onlyNodes } : {}, context);
     if (start.status !== 'started') {
       const problems = start.status === 'invalid' ? start.problems : [];
-      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      for (const p of problems) process.stderr.write(`${terminalMessage(formatProblem(p))}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'invalid', problems }, null, 2)}\n`);
       const errors = problems.filter((p) => p.severity === 'error').length;
       throw new EngineError('graph-invalid', `${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.`, { file, hint: 'Fix the problems listed above (each names its node) and run again.' });
