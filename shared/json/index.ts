@@ -1,1 +1,1 @@
-export { MAX_JSON_DEPTH, jsonDepth, scanJsonText, type JsonTextScan } from './limits.js';
+export { MAX_JSON_DEPTH, jsonDepth, scanJsonText, tooDeepMessage, type JsonTextScan } from './limits.js';

@@ -8,6 +8,11 @@
 /** Deeper than any real graph, config or header (they nest a handful of levels). */
 export const MAX_JSON_DEPTH = 64;
 
+/** The refusal, for `what` ("The request body", "\"graph.json\""). */
+export function tooDeepMessage(what: string): string {
+  return `${what} nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep; no LoRA Studio document does, so it is refused.`;
+}
+
 /**
  * How deep `value` nests objects and arrays (a scalar is 0, `{}` is 1), counting no further than
  * `limit + 1`: the walk stops as soon as it knows the limit is exceeded.

@@ -9,7 +9,7 @@ import { EngineError } from '../../errors.js';
 import { saveLora as saveLoraFiles, type LoraDtype } from '../../export/save-lora.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { defineKernel } from '../kernel.js';
-import { loraRecipe } from '../lora-recipe.js';
+import { loraRecipe, loraRecipeWidth } from '../lora-recipe.js';
 import { refuseExisting } from './save-model.js';
 
 const DTYPES: Readonly<Record<string, LoraDtype | 'same'>> = { same: 'same', fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
@@ -22,7 +22,8 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
-  const recipe = loraRecipe(lora, { format: params.format, dtype: params.dtype, graph: upstream() }, options.hashInputs !== false, run.signal);
+  const recipeParams = { format: params.format, dtype: params.dtype, graph: upstream() };
+  const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveLoraFiles(
     lora,
@@ -32,6 +33,7 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
       dtype,
       pool: await pool(),
       recipe,
+      recipeWidth: loraRecipeWidth(lora, recipeParams),
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
     },

@@ -13,7 +13,7 @@ import { saveModel as saveModelFile } from '../../export/save-model.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineKernel } from '../kernel.js';
-import { modelRecipe } from '../model-recipe.js';
+import { modelRecipe, modelRecipeWidth } from '../model-recipe.js';
 
 export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', node: { id: string; title: string }): void {
   if (ifExists === 'error' && existsSync(out)) {
@@ -31,7 +31,8 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
   const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
-  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);
+  const recipeParams = { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() };
+  const recipe = modelRecipe(model, recipeParams, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
@@ -41,6 +42,7 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
       ...(maxShardSize ? { maxShardSize } : {}),
       pool: await pool(),
       recipe,
+      recipeWidth: modelRecipeWidth(model, recipeParams),
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
       modelspec: modelspecFor(model.base.keyMap.architecture, path.basename(out).replace(/\.safetensors$/i, ''), false),
