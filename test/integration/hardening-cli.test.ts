@@ -10,6 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serializeGraph } from '../../shared/graph/codec.js';
 import { generateDemoFiles } from '../../main/engine/demo/index.js';
+import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { writeSafetensors } from '../helpers/safetensors.js';
 import { GraphBuilder, T } from '../unit/shared/builder.js';
@@ -97,4 +98,65 @@ describe('--set with names every object inherits', () => {
       expect(existsSync(path.join(dir, 'out', 'x.safetensors'))).toBe(false);
     });
   }
+});
+
+describe('NaN / Inf, rank 0 and alpha 0 through the CLI', () => {
+  const M = 'lora_unet_mid_block_attentions_0_proj_in';
+  function lora(name: string, down: number[], alpha?: number): string {
+    const file = path.join(dir, name);
+    writeSafetensors(file, [
+      { name: `${M}.lora_down.weight`, shape: [2, 4], data: Float32Array.from(down) },
+      { name: `${M}.lora_up.weight`, shape: [4, 2], data: new Float32Array(8).fill(0.25) },
+      ...(alpha !== undefined ? [{ name: `${M}.alpha`, shape: [], data: [alpha] }] : []),
+    ]);
+    return file;
+  }
+  const nanFile = (): string => lora('nan.safetensors', [Number.NaN, 1, 2, 3, 4, 5, 6, 7]);
+
+  it('combine refuses a LoRA with NaN before writing anything; --allow-nonfinite lets it through', async () => {
+    const file = nanFile();
+    const out = path.join(dir, 'nan-combined.safetensors');
+    const refused = await runCliProcess(['combine', '--lora', file, '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(file);
+    expect(refused.stderr).toContain(M);
+    expect(refused.stderr).toContain('--allow-nonfinite');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('lora-studio-tmp'))).toEqual([]);
+    const allowed = await runCliProcess(['combine', '--lora', file, '--out', out, '--allow-nonfinite']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it('inspect reports non-finite values', async () => {
+    const r = await runCliProcess(['inspect', nanFile()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/non-finite values.*1 NaN/);
+  });
+
+  it('resize of an alpha-0 LoRA: no "Inverse iteration broke down"', async () => {
+    const file = lora('alpha0.safetensors', [1, 2, 3, 4, 5, 6, 7, 8], 0);
+    const r = await runCliProcess(['resize', '--lora', file, '--rank', '1', '--out', path.join(dir, 'alpha0-r1.safetensors')]);
+    expect(r.stderr).not.toMatch(/Inverse iteration/);
+    expect(r.code, r.stderr).toBe(0);
+    // The zero delta stays zero: no NaN from the decomposition of a zero matrix.
+    const f = await SafetensorsFile.open(path.join(dir, 'alpha0-r1.safetensors'));
+    for (const e of f.entries) for (const v of await f.readFloat32(e.name)) expect(Number.isFinite(v)).toBe(true);
+    await f.close();
+  });
+
+  it('the Load LoRA node refuses NaN unless its "Allow NaN / Inf" param is on', async () => {
+    const file = nanFile();
+    const g = new GraphBuilder();
+    const l = g.node(T.loadLora, { path: file }, { id: 'nan' });
+    const s = g.node(T.saveLora, { path: path.join(dir, 'node-out.safetensors') }, { id: 'save' });
+    g.edge(l, 'lora', s, 'lora');
+    const graph = path.join(dir, 'nan-graph.json');
+    writeFileSync(graph, serializeGraph(g.doc));
+    const refused = await runCliProcess(['run', graph]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('NaN');
+    const allowed = await runCliProcess(['run', graph, '--set', 'nan.allowNonFinite=true']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+  });
 });

@@ -22,6 +22,7 @@ import { createProgressBar } from '../progress.js';
 import { debugDelayMs } from './merge.js';
 
 interface CombineFlags extends BlockWeightFlags, RankFlags {
+  allowNonfinite?: boolean;
   lora: string[];
   out: string;
   format?: string;
@@ -60,6 +61,7 @@ export function registerCombine(program: Command): void {
     .option('--dtype <dtype>', 'output dtype: same (the inputs\') | fp32 | fp16 | bf16', 'same')
     .option('--workers <n>', 'worker threads (default: number of cores)')
     .option('--no-hash', 'do not hash the inputs for the recipe stored in the output')
+    .option('--allow-nonfinite', 'accept LoRAs holding NaN / Inf values (refused by default: they write NaN/Inf weights)')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress bar');
   addBlockWeightOptions(command).action(async (flags: CombineFlags) => runCombine(flags));
@@ -125,7 +127,7 @@ async function runCombine(flags: CombineFlags): Promise<void> {
   const signal = controller.signal;
 
   const loaded: LoraValue[] = [];
-  for (const spec of specs) loaded.push(await loadLora(spec.path, signal));
+  for (const spec of specs) loaded.push(await loadLora(spec.path, signal, { allowNonFinite: flags.allowNonfinite === true }));
   const family = loaded.find((l) => l.architecture.family !== 'unknown')?.architecture.family ?? 'unknown';
   const weighted = loaded.map((lora, i) => weightLora(lora, blockWeights[i], family, lbwPresets));
   if (specs.length < 2) process.stderr.write(`note: combine with a single LoRA (${flags.method}).\n`);

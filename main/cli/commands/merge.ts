@@ -24,6 +24,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 interface MergeFlags extends BlockWeightFlags {
+  allowNonfinite?: boolean;
   base: string;
   lora: string[];
   out: string;
@@ -58,6 +59,7 @@ export function registerMerge(program: Command): void {
     .option('--majority <m>', 'ties sign election: total | frequency (default total)')
     .option('--workers <n>', 'worker threads (default: number of cores)')
     .option('--no-hash', 'do not hash the inputs for the recipe stored in the output (saves reading the base twice)')
+    .option('--allow-nonfinite', 'accept LoRAs holding NaN / Inf values (refused by default: they write NaN/Inf weights)')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress bar');
   addBlockWeightOptions(command).action(async (flags: MergeFlags) => runMerge(flags));
@@ -103,7 +105,7 @@ async function runMerge(flags: MergeFlags): Promise<void> {
     process.stderr.write(`base: ${flags.base} (${base.keyMap.architecture.family}, ${base.keyMap.architecture.layout} layout, ${base.source.entries.length} tensors)\n`);
     const applied: AppliedLora[] = [];
     for (const [i, spec] of specs.entries()) {
-      const lora = await loadLora(spec.path, signal);
+      const lora = await loadLora(spec.path, signal, { allowNonFinite: flags.allowNonfinite === true });
       const a = prepareApply(base, lora, spec.strength, { allowUnmatched: flags.allowUnmatched, acceptArchitectureMismatch: flags.acceptArchitectureMismatch });
       process.stderr.write(`${formatMappingReport(lora, a.mapping)}\n`);
       applied.push(weightAppliedLora(a, blockWeights[i], base.keyMap.architecture.family, lbwPresets));

@@ -19,6 +19,7 @@ import { terminalField } from '../terminal-text.js';
 import { debugDelayMs } from './merge.js';
 
 interface ResizeFlags extends RankFlags {
+  allowNonfinite?: boolean;
   lora?: string;
   out: string;
   convRank?: string;
@@ -45,6 +46,7 @@ export function registerResize(program: Command): void {
     .option('--dtype <dtype>', "output dtype: same (the input's) | fp32 | fp16 | bf16", 'same')
     .option('--workers <n>', 'worker threads (default: number of cores)')
     .option('--no-hash', 'do not hash the input for the recipe stored in the output')
+    .option('--allow-nonfinite', 'accept LoRAs holding NaN / Inf values (refused by default: they write NaN/Inf weights)')
     .option('--json', 'print the result and the report as JSON on stdout')
     .option('--verbose', 'one line per module on stderr (kohya --verbose)')
     .option('-q, --quiet', 'no progress bar')
@@ -66,7 +68,7 @@ async function runResize(flags: ResizeFlags): Promise<void> {
   }
   const controller = abortOnSignals();
   const signal = controller.signal;
-  const lora = await loadLora(flags.lora, signal);
+  const lora = await loadLora(flags.lora, signal, { allowNonFinite: flags.allowNonfinite === true });
   const format = parseLoraFormat(flags.format, lora.architecture.family);
   const { lora: resized, report } = resizeLora(lora, options);
   process.stderr.write(`resize: ${lora.label}, ${lora.modules.length} modules, ${report.resized} to resize (${describeRankRule(rule)}${convRank !== undefined ? `, 3×3 conv ${convRank}` : ''})\n`);
