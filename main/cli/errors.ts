@@ -19,7 +19,10 @@ export function reportError(err: unknown, output: NodeJS.WritableStream = proces
   // Messages quote tensor names, metadata and paths from files: never let their control characters through.
   const stream = { write: (s: string) => output.write(terminalMessage(s)) };
   if (err instanceof CancelledError) {
-    stream.write(`lora-studio: stopped (${err.message}); no partial output was left behind.\n`);
+    if (err.written.length > 0) {
+      // The stop came after these were renamed into place: they are complete, and saying otherwise would be false.
+      stream.write(`lora-studio: stopped (${err.message}) after ${err.written.length} output${err.written.length === 1 ? ' was' : 's were'} written in full: ${err.written.join(', ')}; nothing partial was left behind.\n`);
+    } else stream.write(`lora-studio: stopped (${err.message}); no partial output was left behind.\n`);
     return EXIT_CANCELLED;
   }
   if (err instanceof UsageError) {

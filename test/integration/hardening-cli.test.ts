@@ -160,3 +160,34 @@ describe('NaN / Inf, rank 0 and alpha 0 through the CLI', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 });
+
+describe('a stop that arrives after an output was renamed into place', () => {
+  it('says which outputs were written in full instead of "no partial output"', async () => {
+    const demo = path.join(dir, 'demo');
+    if (!existsSync(demo)) await generateDemoFiles(demo);
+    const g = new GraphBuilder();
+    const l = g.node(T.loadLora, { path: path.join(demo, 'style-lora.safetensors') }, { id: 'load' });
+    const a = g.node(T.saveLora, { path: path.join(dir, 'stop', 'first.safetensors') }, { id: 'first', title: 'First' });
+    const b = g.node(T.saveLora, { path: path.join(dir, 'stop', 'second.safetensors') }, { id: 'second', title: 'Second' });
+    g.edge(l, 'lora', a, 'lora');
+    g.edge(l, 'lora', b, 'lora');
+    const graph = path.join(dir, 'stop-graph.json');
+    writeFileSync(graph, serializeGraph(g.doc));
+    let sent = false;
+    const r = await runCliProcess(['run', graph], {
+      env: { LORA_STUDIO_DEBUG_DELAY_MS: '60' },
+      onStderr: (text, kill) => {
+        if (!sent && /✓ First \(first\)/.test(text)) {
+          sent = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(existsSync(path.join(dir, 'stop', 'first.safetensors'))).toBe(true);
+    expect(existsSync(path.join(dir, 'stop', 'second.safetensors'))).toBe(false);
+    expect(r.stderr).not.toContain('no partial output was left behind');
+    expect(r.stderr).toMatch(/written in full: .*first\.safetensors/);
+  });
+});

@@ -90,7 +90,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
     const finished = await service.waitForRun(start.runId);
     if (flags.json) process.stdout.write(`${JSON.stringify({ status: finished.status, ms: finished.ms, outputs: finished.outputs, ...(finished.error ? { error: finished.error } : {}) }, null, 2)}\n`);
     else process.stdout.write(outputsText(finished));
-    if (finished.status === 'cancelled') throw new CancelledError();
+    if (finished.status === 'cancelled') throw new CancelledError(undefined, finished.outputs.files.map((f) => f.path));
     if (finished.status === 'failed') {
       const e = finished.error;
       throw new EngineError(e?.code ?? 'run-failed', e?.message ?? 'The run failed.', e?.hint ? { hint: e.hint } : {});

@@ -93,10 +93,13 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
   }
   const needed = neededNodes(plan, work);
   const values = new Map<string, Readonly<Record<string, GraphValue>>>();
+  let pendingNeeded = needed.size;
 
   for (const node of plan.nodes) {
-    if (opts.signal.aborted) return finish('cancelled');
     const reuse = work.get(node.id);
+    // A stop is honoured before work that has not started; one that arrives after the last output was
+    // renamed into place leaves nothing to stop, and the run reports what it did: ok, with its files.
+    if (opts.signal.aborted && pendingNeeded > 0) return finish('cancelled');
     if (!needed.has(node.id)) {
       emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
       const summary = reuse?.summary ?? (reuse ? undefined : 'not needed: everything downstream is unchanged');
@@ -120,6 +123,7 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
         ...(result.dispose ? { dispose: result.dispose } : {}),
       };
       await opts.cache.store(node.id, entry);
+      pendingNeeded--;
       values.set(node.id, entry.outputs);
       collect(entry, node, opts.registry, files, reports);
       emit({
