@@ -191,3 +191,30 @@ describe('a stop that arrives after an output was renamed into place', () => {
     expect(r.stderr).toMatch(/written in full: .*first\.safetensors/);
   });
 });
+
+describe('a run killed with SIGKILL', () => {
+  it('leaves its temp file; the next run writing the same output removes it', async () => {
+    const demo = path.join(dir, 'demo');
+    if (!existsSync(demo)) await generateDemoFiles(demo);
+    const outDir = mkdtempSync(path.join(dir, 'killed-'));
+    const out = path.join(outDir, 'resized.safetensors');
+    const args = ['resize', '--lora', path.join(demo, 'style-lora.safetensors'), '--rank', '2', '--out', out];
+    let killed = false;
+    const first = await runCliProcess(args, {
+      env: { LORA_STUDIO_DEBUG_DELAY_MS: '200' },
+      onStderr: (text, kill) => {
+        if (!killed && /resize\s+\d/.test(text)) {
+          killed = true;
+          kill('SIGKILL');
+        }
+      },
+    });
+    expect(first.signal).toBe('SIGKILL');
+    const leftovers = readdirSync(outDir).filter((f) => f.includes('.lora-studio-tmp-'));
+    expect(leftovers.length).toBe(1);
+    expect(existsSync(out)).toBe(false);
+    const second = await runCliProcess(args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readdirSync(outDir)).toEqual(['resized.safetensors']);
+  });
+});

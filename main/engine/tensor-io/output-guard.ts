@@ -2,7 +2,7 @@
  * Refuses an output path that is one of the inputs: the same path after resolving symlinks, or the same
  * file under another name (hard link, case-insensitive file system: same device and inode).
  */
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { TensorIOError, systemErrorText } from './errors.js';
@@ -80,4 +80,29 @@ export async function assertOutputNotInput(outPath: string, inputs: readonly str
       });
     }
   }
+}
+
+/** The first ancestor of `dir` (itself included) that exists and is not a directory, if any. */
+async function fileInTheWay(dir: string): Promise<string | undefined> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await stat(d).catch(() => undefined);
+    if (st) return st.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Throws a clear error when a part of `outPath`'s directory is a file (mkdir would say EEXIST or ENOTDIR). */
+export async function refuseFileAsDirectory(outPath: string): Promise<void> {
+  const blocker = await fileInTheWay(path.dirname(path.resolve(outPath)));
+  if (blocker !== undefined) {
+    throw new TensorIOError('write-failed', outPath, `cannot be written: ${blocker} is a file, not a directory.`, {
+      hint: 'Choose an output path inside a directory.',
+    });
+  }
+}
+
+/** Creates the directory an output goes into (and its parents), saying clearly when a file is in the way. */
+export async function ensureOutputDirectory(outPath: string): Promise<void> {
+  await refuseFileAsDirectory(outPath);
+  await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
 }

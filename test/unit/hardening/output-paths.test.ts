@@ -103,3 +103,23 @@ describe('temporary files of a writer that is gone', () => {
     expect(await removeStaleTempFiles(path.join(dir, 'missing'))).toEqual([]);
   });
 });
+
+describe('a parent of the output that is a file, for every writer', () => {
+  it('directory outputs (PEFT format), report files and the directory a save creates say so clearly', async () => {
+    const dir = freshDir();
+    writeFileSync(path.join(dir, 'afile'), 'x');
+    const { writeDirectoryAtomically } = await import('../../../main/engine/export/lora-format/atomic-directory.js');
+    const { writeFileAtomic } = await import('../../../main/engine/graph/atomic-write.js');
+    const { ensureOutputDirectory } = await import('../../../main/engine/tensor-io/output-guard.js');
+    for (const attempt of [
+      () => writeDirectoryAtomically(path.join(dir, 'afile', 'adapter'), [], async () => 1),
+      () => writeFileAtomic(path.join(dir, 'afile', 'report.json'), '{}'),
+      () => ensureOutputDirectory(path.join(dir, 'afile', 'sub', 'out.safetensors')),
+    ]) {
+      const e = await attempt().then(() => undefined, (err: unknown) => err as Error & { code?: string });
+      expect(e?.message).toMatch(/is a file, not a directory/);
+      expect(e?.message).toContain('afile');
+    }
+    expect(readdirSync(dir)).toEqual(['afile']);
+  });
+});

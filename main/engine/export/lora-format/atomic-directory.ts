@@ -8,6 +8,7 @@
 import { lstat, mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../../errors.js';
+import { refuseFileAsDirectory } from '../../tensor-io/output-guard.js';
 import { removeStaleTempFiles, temporaryPathFor } from '../../tensor-io/temp-files.js';
 
 /** Files an adapter directory may hold that we are willing to replace. */
@@ -71,6 +72,7 @@ export async function writeTextFile(file: string, text: string): Promise<void> {
 
 export async function writeDirectoryAtomically<T>(target: string, inputs: readonly string[], fill: (tempDir: string) => Promise<T>): Promise<T> {
   const parent = path.dirname(path.resolve(target));
+  await refuseFileAsDirectory(target);
   if (!(await exists(parent))) {
     throw new EngineError('output-parent-missing', `${target}: the folder ${parent} does not exist.`, { file: target, hint: 'Create it first.' });
   }

@@ -3,7 +3,6 @@
  * untouched tensors copied byte for byte, patched ones computed and rounded once; temp file, fsync, rename,
  * so a failure or Stop leaves no partial file.
  */
-import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
@@ -14,6 +13,7 @@ import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineKernel } from '../kernel.js';
 import { modelRecipe, modelRecipeWidth } from '../model-recipe.js';
+import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
 export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', node: { id: string; title: string }): void {
   if (ifExists === 'error' && existsSync(out)) {
@@ -29,7 +29,7 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
   const model = inputs.one('model', 'model');
   const out = params.path;
   refuseExisting(out, params.ifExists, node);
-  await mkdir(path.dirname(out), { recursive: true });
+  await ensureOutputDirectory(out);
   const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
   const recipeParams = { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() };
   const recipe = modelRecipe(model, recipeParams, options.hashInputs !== false, run.signal);
