@@ -1,5 +1,6 @@
 /** serve against requests a browser never sends: two Host headers, JSON nested beyond any real document. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,5 +74,27 @@ describe('hostile requests', () => {
     const dispatch = createApiDispatcher(createEngineDouble() as never);
     const envelope = await dispatch('validateGraph', [{ format: 'lora-studio-graph', version: 1, nodes: [{ id: 'a', type: 'x', typeVersion: 1, position: { x: 0, y: 0 }, params: { p: deep } }], edges: [] }]);
     expect(envelope).toMatchObject({ ok: false, error: { code: 'too-deep' } });
+  });
+});
+
+describe('serve at start', () => {
+  it('removes temporaries a killed earlier run left in its config and output folders, and keeps live ones', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'ls-sweep-'));
+    const config = path.join(base, 'config');
+    const outputs = path.join(base, 'outputs');
+    await mkdir(config);
+    await mkdir(outputs);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    await writeFile(path.join(config, `.settings.json.lora-studio-tmp-${dead}-0123456789ab`), '{');
+    await writeFile(path.join(outputs, `.merged.safetensors.lora-studio-tmp-${dead}-0123456789ab`), 'partial');
+    await writeFile(path.join(outputs, `.other.safetensors.lora-studio-tmp-${process.pid}-0123456789ab`), 'being written');
+    const s = await startServe({ engine: createEngineDouble(), port: 0, configDir: config, outputDir: outputs, paths: { root: base, rendererDir: base, examplesDir: base, demoDir: base } });
+    try {
+      expect((await readdir(config)).filter((f) => f.includes('lora-studio-tmp'))).toEqual([]);
+      expect(await readdir(outputs)).toEqual([`.other.safetensors.lora-studio-tmp-${process.pid}-0123456789ab`]);
+    } finally {
+      await s.stop();
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });
