@@ -1,4 +1,5 @@
 import { CancelledError, EngineError } from '../engine/errors.js';
+import { terminalMessage } from './terminal-text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -14,9 +15,14 @@ export class UsageError extends Error {
 }
 
 /** Prints an error for people on stderr and returns the exit code. */
-export function reportError(err: unknown, stream: NodeJS.WritableStream = process.stderr): number {
+export function reportError(err: unknown, output: NodeJS.WritableStream = process.stderr): number {
+  // Messages quote tensor names, metadata and paths from files: never let their control characters through.
+  const stream = { write: (s: string) => output.write(terminalMessage(s)) };
   if (err instanceof CancelledError) {
-    stream.write(`lora-studio: stopped (${err.message}); no partial output was left behind.\n`);
+    if (err.written.length > 0) {
+      // The stop came after these were renamed into place: they are complete, and saying otherwise would be false.
+      stream.write(`lora-studio: stopped (${err.message}) after ${err.written.length} output${err.written.length === 1 ? ' was' : 's were'} written in full: ${err.written.join(', ')}; nothing partial was left behind.\n`);
+    } else stream.write(`lora-studio: stopped (${err.message}); no partial output was left behind.\n`);
     return EXIT_CANCELLED;
   }
   if (err instanceof UsageError) {

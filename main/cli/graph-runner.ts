@@ -60,7 +60,7 @@ export async function runGraphDocument(document: GraphDocument, options: GraphRu
     controller.signal.addEventListener('abort', stop, { once: true });
     const finished = await service.waitForRun(start.runId);
     options.onFinished?.(finished);
-    if (finished.status === 'cancelled') throw new CancelledError();
+    if (finished.status === 'cancelled') throw new CancelledError(undefined, finished.outputs.files.map((f) => f.path));
     if (finished.status === 'failed') {
       const e = finished.error;
       throw new EngineError(e?.code ?? 'run-failed', e?.message ?? 'The run failed.', e?.hint ? { hint: e.hint } : {});

@@ -1,5 +1,6 @@
 /** The mapping reports of a run (Apply LoRA, Bake LoRAs) for people (stderr) and for --json. */
 import type { Report, ReportSection } from '../../shared/ipc/reports.js';
+import { terminalField } from './terminal-text.js';
 
 type MappingSection = Extract<ReportSection, { kind: 'mapping' }>;
 
@@ -15,7 +16,7 @@ export function mappingLines(reports: readonly Report[], maxUnmatched = 20): str
     for (const u of e.unmatched.slice(0, maxUnmatched)) lines.push(`  unmatched ${u.module}: ${u.reason}`);
     if (e.unmatched.length > maxUnmatched) lines.push(`  … ${e.unmatched.length - maxUnmatched} more unmatched (see --json)`);
   }
-  return lines;
+  return lines.map(terminalField);
 }
 
 export function mappingJson(reports: readonly Report[]): { lora: string; matched: number; unmatched: { module: string; reason: string }[] }[] {

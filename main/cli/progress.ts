@@ -3,6 +3,7 @@
  * throughput-based ETA and the current message; elsewhere it prints a line at most every few seconds.
  */
 import type { ProgressUpdate } from '../engine/run-context.js';
+import { terminalField } from './terminal-text.js';
 
 export interface ProgressBar {
   update(u: ProgressUpdate): void;
@@ -16,7 +17,8 @@ function formatSeconds(s: number): string {
   return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
-export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr, quiet = false): ProgressBar {
+export function createProgressBar(rawLabel: string, stream: NodeJS.WriteStream = process.stderr, quiet = false): ProgressBar {
+  const label = terminalField(rawLabel);
   const started = Date.now();
   const tty = stream.isTTY === true;
   let lastPrint = 0;
@@ -28,7 +30,7 @@ export function createProgressBar(label: string, stream: NodeJS.WriteStream = pr
     const width = 24;
     const filled = Math.round(f * width);
     const bar = tty ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-    const msg = u.message ? `  ${u.message}` : '';
+    const msg = u.message ? `  ${terminalField(u.message)}` : '';
     return `${label} ${bar}${(f * 100).toFixed(1).padStart(5)}%  elapsed ${formatSeconds(elapsed)}  eta ${formatSeconds(eta)}${msg}`;
   };
   return {
@@ -51,7 +53,7 @@ export function createProgressBar(label: string, stream: NodeJS.WriteStream = pr
       if (quiet) return;
       const elapsed = ((Date.now() - started) / 1000).toFixed(1);
       if (tty) stream.write(`\r${' '.repeat(lastLen)}\r`);
-      stream.write(`${label} done in ${elapsed}s${message ? `: ${message}` : ''}\n`);
+      stream.write(`${label} done in ${elapsed}s${message ? `: ${terminalField(message)}` : ''}\n`);
     },
   };
 }

@@ -11,6 +11,7 @@ import { createApiDispatcher } from '../../shared/ipc/dispatch.js';
 import type { AppCommand } from '../../shared/ipc/events.js';
 import type { DocumentState } from '../../shared/ipc/files.js';
 import { ensureDemoFiles } from '../engine/demo/index.js';
+import { removeStaleTempFiles } from '../engine/tensor-io/temp-files.js';
 import { appPaths, type AppPaths } from '../server/platform/app-paths.js';
 import { createShellFiles } from '../server/platform/shell-files.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
@@ -63,6 +64,8 @@ async function onReady(options: StartOptions): Promise<void> {
   const { paths, exampleOutputDir, ensureDemo } = shellPaths();
   const configDir = process.env.LORA_STUDIO_CONFIG_DIR ? path.resolve(process.env.LORA_STUDIO_CONFIG_DIR) : app.getPath('userData');
   hardenSession(session.defaultSession);
+  // Leftovers of an earlier run killed while writing (SIGKILL, power loss): its own files only.
+  void Promise.all([configDir, ...(exampleOutputDir !== undefined ? [exampleOutputDir] : [])].map((d) => removeStaleTempFiles(d)));
   protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
 
   const backendStore = backendSettingStore(configDir);

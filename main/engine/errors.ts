@@ -39,9 +39,12 @@ export class EngineError extends Error {
 
 /** Raised when an AbortSignal stops work; shells treat it as "stopped", not as a failure. */
 export class CancelledError extends Error {
-  constructor(message = 'Stopped by the user.') {
+  /** Outputs that were complete (renamed into place) before the stop arrived: a stop cannot unwrite them. */
+  readonly written: readonly string[];
+  constructor(message = 'Stopped by the user.', written: readonly string[] = []) {
     super(message);
     this.name = 'CancelledError';
+    this.written = written;
   }
 }
 

@@ -4,6 +4,7 @@
  * Used by `lora-studio serve`, by `npm start` when Electron cannot start, and by the tests.
  */
 import { createApiDispatcher } from '../../shared/ipc/dispatch.js';
+import { removeStaleTempFiles } from '../engine/tensor-io/temp-files.js';
 import { createBrowserHandlers } from './browser-handlers.js';
 import { startBrowserServer, type BrowserServer } from './browser-server.js';
 import type { EngineApi } from './engine-api.js';
@@ -33,8 +34,11 @@ export interface RunningServe {
 
 export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const paths = options.paths ?? appPaths();
+  const configDir = options.configDir ?? defaultConfigDir();
+  // Leftovers of an earlier run killed while writing (SIGKILL, power loss): its own files only.
+  await Promise.all([configDir, ...(options.outputDir !== undefined ? [options.outputDir] : [])].map((d) => removeStaleTempFiles(d)));
   const files = createShellFiles({
-    configDir: options.configDir ?? defaultConfigDir(),
+    configDir,
     paths,
     ...(options.ensureDemoFiles ? { ensureDemoFiles: options.ensureDemoFiles } : {}),
   });

@@ -11,7 +11,7 @@ import type { GraphDocument, GraphEdge, GraphNode } from './document.js';
 import { migrateNodeParams, parseNodeParams, parseParams } from './node-params.js';
 import { PROBLEM_CODES as C, type Problem } from './problems.js';
 import { nodeTitle } from './titles.js';
-import { findCycles, upstreamClosure } from './topology.js';
+import { edgesByInput, findCycles, portKey, upstreamClosure } from './topology.js';
 
 export interface AnalyzeOptions {
   /** Run only these nodes (and what they need) instead of every sink. */
@@ -126,6 +126,8 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
   const params = new Map<string, Record<string, unknown>>();
   const edgeParams = new Map<string, Record<string, unknown>>();
   const nodeProblems: Problem[] = [];
+  const validInto = edgesByInput(validEdges);
+  const unresolvedInto = edgesByInput(unresolved);
   for (const n of doc.nodes) {
     const def = registry.get(n.type);
     if (!def) {
@@ -138,7 +140,7 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
       });
       continue;
     }
-    analyzeNode(n, def, validEdges, unresolved, title(n), nodeProblems, params, edgeParams);
+    analyzeNode(n, def, validInto, unresolvedInto, title(n), nodeProblems, params, edgeParams);
   }
   problems.push(...nodeProblems);
 
@@ -155,9 +157,10 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
     });
   }
 
+  const edgeById = new Map(doc.edges.map((e) => [e.id, e]));
   const downgraded = problems.map((p): Problem => {
     const ids = p.nodeIds ?? (p.nodeId !== undefined && byId.has(p.nodeId) ? [p.nodeId] : []);
-    const edgeTarget = p.edgeId !== undefined ? doc.edges.find((e) => e.id === p.edgeId)?.target : undefined;
+    const edgeTarget = p.edgeId !== undefined ? edgeById.get(p.edgeId)?.target : undefined;
     const involved = edgeTarget !== undefined ? [edgeTarget] : ids;
     if (p.severity !== 'error' || involved.length === 0 || involved.some((id) => active.has(id))) return p;
     return { ...p, severity: 'warning', message: p.message + INACTIVE_NOTE };
@@ -168,8 +171,8 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
 function analyzeNode(
   n: GraphNode,
   def: AnyNodeDefinition,
-  edges: readonly GraphEdge[],
-  unresolved: readonly GraphEdge[],
+  edges: ReadonlyMap<string, readonly GraphEdge[]>,
+  unresolved: ReadonlyMap<string, readonly GraphEdge[]>,
   title: string,
   problems: Problem[],
   params: Map<string, Record<string, unknown>>,
@@ -192,9 +195,9 @@ function analyzeNode(
 
   const connected: Record<string, number> = {};
   for (const port of def.inputs) {
-    const into = edges.filter((e) => e.target === n.id && e.targetPort === port.name);
+    const into = edges.get(portKey(n.id, port.name)) ?? [];
     connected[port.name] = into.length;
-    const occupied = into.length + unresolved.filter((e) => e.target === n.id && e.targetPort === port.name).length;
+    const occupied = into.length + (unresolved.get(portKey(n.id, port.name))?.length ?? 0);
     if (port.required && occupied === 0) {
       problems.push({
         severity: 'error',

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { GRAPH_FORMAT, GRAPH_VERSION, graphDocumentSchema, type GraphDocument, type GraphEdge, type GraphNode, type JsonObject } from './document.js';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../json/index.js';
 import { formatJsonPath, GraphFileError, type GraphFileIssue } from './errors.js';
 import { GRAPH_MIGRATIONS, checkMigrationList, runGraphMigrations, type GraphMigration } from './migrations.js';
 
@@ -73,6 +74,10 @@ export function createGraphCodec(config: GraphCodecConfig) {
     const file = options.file;
     const where = file ? `"${file}"` : 'This file';
     const fileDetail = file ? { file } : {};
+    // Checked first: the schema and the key checks below recurse, and would overflow the stack.
+    if (jsonDepth(value) > MAX_JSON_DEPTH) {
+      throw new GraphFileError('too-deep', tooDeepMessage(where), { hint: 'The file is damaged or was not written by LoRA Studio.', ...fileDetail });
+    }
     if (!isObject(value) || value.format !== GRAPH_FORMAT) {
       throw new GraphFileError('not-a-graph', `${where} is not a LoRA Studio graph: it has no "format": "${GRAPH_FORMAT}".`, {
         hint: 'Open a graph saved by LoRA Studio (File > Save), or one of the examples.',

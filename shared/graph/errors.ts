@@ -2,7 +2,7 @@
  * Errors from reading a graph file. Shared code cannot use the engine's EngineError, so this mirrors its
  * shape (stable `code`, a message naming the file, a `hint`); shells print message and hint.
  */
-export type GraphFileErrorCode = 'invalid-json' | 'not-a-graph' | 'invalid-version' | 'newer-version' | 'migration-failed' | 'invalid-graph';
+export type GraphFileErrorCode = 'invalid-json' | 'not-a-graph' | 'invalid-version' | 'newer-version' | 'migration-failed' | 'invalid-graph' | 'too-deep';
 
 export interface GraphFileIssue {
   /** Where in the JSON: "nodes[2].position.x", "" for the whole document. */

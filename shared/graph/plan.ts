@@ -6,10 +6,10 @@
 import type { AnyNodeDefinition, NodeParams } from '../nodes/definition.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { analyzeGraph, type AnalyzeOptions } from './analyze.js';
-import type { GraphDocument } from './document.js';
+import type { GraphDocument, GraphEdge } from './document.js';
 import { hasErrors, type Problem } from './problems.js';
 import { nodeTitle } from './titles.js';
-import { topologicalOrder } from './topology.js';
+import { edgesByInput, portKey, topologicalOrder } from './topology.js';
 
 export interface PlanInput {
   readonly edgeId: string;
@@ -67,6 +67,13 @@ export function documentToPlan(doc: GraphDocument, registry: NodeRegistry, optio
   if (!order) throw new Error('internal: active nodes form a cycle that validation did not report');
   const byId = new Map(kept.map((n) => [n.id, n]));
   const targets = new Set(a.targets);
+  const into = edgesByInput(edges);
+  const outOf = new Map<string, GraphEdge[]>();
+  for (const e of edges) {
+    const list = outOf.get(e.source);
+    if (list) list.push(e);
+    else outOf.set(e.source, [e]);
+  }
   const nodes = order.map((id): PlanNode => {
     const n = byId.get(id);
     const def = n && registry.get(n.type);
@@ -74,11 +81,9 @@ export function documentToPlan(doc: GraphDocument, registry: NodeRegistry, optio
     if (!n || !def || !params) throw new Error(`internal: node ${id} is active but was not analysed`);
     const inputs: Record<string, PlanInput[]> = {};
     for (const port of def.inputs) {
-      inputs[port.name] = edges
-        .filter((e) => e.target === id && e.targetPort === port.name)
-        .map((e) => ({ edgeId: e.id, node: e.source, port: e.sourcePort, params: a.edgeParams.get(e.id) ?? {} }));
+      inputs[port.name] = (into.get(portKey(id, port.name)) ?? []).map((e) => ({ edgeId: e.id, node: e.source, port: e.sourcePort, params: a.edgeParams.get(e.id) ?? {} }));
     }
-    const dependents = [...new Set(edges.filter((e) => e.source === id).map((e) => e.target))];
+    const dependents = [...new Set((outOf.get(id) ?? []).map((e) => e.target))];
     return { id, type: n.type, title: nodeTitle(n, registry), params, inputs, dependents, isTarget: targets.has(id) };
   });
   return {

@@ -115,24 +115,64 @@ export function findCycles(nodeIds: readonly string[], edges: readonly EdgeLike[
  */
 export function topologicalOrder(nodeIds: readonly string[], edges: readonly EdgeLike[]): string[] | undefined {
   const next = successors(nodeIds, edges);
-  const position = new Map(nodeIds.map((id, i) => [id, i]));
   const indegree = new Map<string, number>(nodeIds.map((id) => [id, 0]));
   for (const targets of next.values()) for (const t of targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
-  const ready = nodeIds.filter((id) => indegree.get(id) === 0);
+  // The ready nodes by document position, in a binary min-heap: a fan-out of ten thousand stays n log n.
+  const ready: number[] = [];
+  const push = (p: number): void => {
+    let i = ready.push(p) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (ready[parent]! <= p) break;
+      ready[i] = ready[parent]!;
+      i = parent;
+    }
+    ready[i] = p;
+  };
+  const pop = (): number => {
+    const top = ready[0]!;
+    const last = ready.pop()!;
+    if (ready.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= ready.length) break;
+        const c = l + 1 < ready.length && ready[l + 1]! < ready[l]! ? l + 1 : l;
+        if (ready[c]! >= last) break;
+        ready[i] = ready[c]!;
+        i = c;
+      }
+      ready[i] = last;
+    }
+    return top;
+  };
+  const position = new Map(nodeIds.map((id, i) => [id, i]));
+  nodeIds.forEach((id, i) => {
+    if (indegree.get(id) === 0) push(i);
+  });
   const out: string[] = [];
   while (ready.length > 0) {
-    // ready is kept sorted by document position; graphs are small enough for the linear insert.
-    const id = ready.shift() as string;
+    const id = nodeIds[pop()]!;
     out.push(id);
     for (const t of next.get(id) ?? []) {
       const d = (indegree.get(t) ?? 0) - 1;
       indegree.set(t, d);
-      if (d === 0) {
-        const p = position.get(t) as number;
-        const at = ready.findIndex((r) => (position.get(r) as number) > p);
-        ready.splice(at < 0 ? ready.length : at, 0, t);
-      }
+      if (d === 0) push(position.get(t) as number);
     }
   }
   return out.length === nodeIds.length ? out : undefined;
 }
+
+/** Edges grouped by the input they go into (`portKey(target, port)`), each list in document order. */
+export function edgesByInput<E extends EdgeLike & { readonly targetPort: string }>(edges: readonly E[]): Map<string, E[]> {
+  const out = new Map<string, E[]>();
+  for (const e of edges) {
+    const key = portKey(e.target, e.targetPort);
+    const list = out.get(key);
+    if (list) list.push(e);
+    else out.set(key, [e]);
+  }
+  return out;
+}
+
+export const portKey = (node: string, port: string): string => `${node}\u0000${port}`;

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { formatJsonPath } from '../graph/errors.js';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../json/index.js';
 import type { ApiHandlers } from './api.js';
 import { API_CONTRACT, type ApiMethodName } from './contract.js';
 import { toApiError, type ApiEnvelope } from './errors.js';
@@ -16,6 +17,8 @@ const isMethod = (name: string): name is ApiMethodName => Object.prototype.hasOw
 export function createApiDispatcher(handlers: ApiHandlers): ApiDispatcher {
   return async (method, args) => {
     if (!isMethod(method)) return { ok: false, error: { code: 'unknown-method', message: `There is no API method "${method}".` } };
+    // Validation recurses: arguments nested deeper than any real document are refused before it runs.
+    if (jsonDepth(args) > MAX_JSON_DEPTH) return { ok: false, error: { code: 'too-deep', message: tooDeepMessage(`The arguments of ${method}`) } };
     const parsed = (API_CONTRACT[method].args as z.ZodType<unknown[]>).safeParse(args);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message }));

@@ -13,10 +13,11 @@ import { UsageError } from '../errors.js';
 import { paramHelp } from '../flag-help.js';
 import { GraphBuilder } from '../graph-builder.js';
 import { addRunOptions, printResult, runCompiled, type RunFlags } from '../graph-command.js';
+import { addNonfiniteOption, setNonfinite, type NonfiniteFlags } from '../nonfinite-option.js';
 import { addLoraOutputOptions, addRankOptions, addSaveLora, setRankParams, type LoraOutputFlags, type RankFlags } from '../lora-output-options.js';
 import { collect, parseLoraSpec } from '../lora-spec.js';
 
-interface CombineFlags extends BlockWeightFlags, RankFlags, LoraOutputFlags, RunFlags {
+interface CombineFlags extends BlockWeightFlags, RankFlags, LoraOutputFlags, NonfiniteFlags, RunFlags {
   lora: string[];
   method?: string;
   density?: string;
@@ -40,7 +41,7 @@ export function registerCombine(program: Command): void {
     .option('--seed <n>', paramHelp(P.seed, `random seed of ${P.seed.showIf!.oneOf.join(' / ')}`))
     .option('--majority <m>', paramHelp(P.majority, `sign election of ${P.majority.showIf!.oneOf.join(' / ')}`))
     .option('--clamp-quantile <q>', paramHelp(P.clampQuantile, "clip the compressed factors at this quantile, as kohya's svd_merge_lora (e.g. 0.99); 1 = no clipping"));
-  addRunOptions(addBlockWeightOptions(addLoraOutputOptions(command, "the inputs'"))).action(async (flags: CombineFlags) => runCombine(flags));
+  addRunOptions(addNonfiniteOption(addBlockWeightOptions(addLoraOutputOptions(command, "the inputs'")))).action(async (flags: CombineFlags) => runCombine(flags));
 }
 
 export function compileCombine(flags: CombineFlags): { builder: GraphBuilder; document: ReturnType<GraphBuilder['document']> } {
@@ -53,6 +54,7 @@ export function compileCombine(flags: CombineFlags): { builder: GraphBuilder; do
   const loras = specs.map((s, i) => {
     const id = b.add(loadLora, 0, `--lora ${s.path}`, path.basename(s.path));
     b.set(id, 'path', path.resolve(s.path), `--lora #${i + 1}`, s.path);
+    setNonfinite(b, id, flags);
     return id;
   });
   const weighted = addBlockWeightNodes(b, loras, flags);

@@ -4,6 +4,7 @@ import type { InspectionResult } from '../../../shared/ipc/inspection.js';
 import { inspectFile } from '../../engine/service/index.js';
 import { formatByteSize } from '../../engine/tensor-io/byte-size.js';
 import { abortOnSignals } from '../abort.js';
+import { terminalField, terminalJson } from '../terminal-text.js';
 
 interface InspectFlags {
   base?: string;
@@ -22,7 +23,7 @@ export function registerInspect(program: Command): void {
     .action(async (file: string, flags: InspectFlags) => {
       const controller = abortOnSignals();
       const result = await inspectFile({ path: file, base: flags.base, hashes: flags.hash }, { signal: controller.signal, log: (l) => process.stderr.write(`${l}\n`) });
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatInspection(result));
+      process.stdout.write(flags.json ? `${terminalJson(result)}\n` : formatInspection(result));
     });
 }
 
@@ -51,12 +52,14 @@ export function formatInspection(r: InspectionResult): string {
     lines.push(`  on ${m.base}: ${m.matched} matched, ${m.unmatched.length} unmatched`);
     for (const u of m.unmatched.slice(0, 20)) lines.push(`    unmatched ${u.module}: ${u.reason}`);
   }
-  if (r.hashes) lines.push(`  sha256:        ${r.hashes.sha256} (AutoV2 ${r.hashes.autoV2})${r.hashes.sshsModelHash ? `\n  sshs_model_hash: ${r.hashes.sshsModelHash}` : ''}`);
+  if (r.hashes) lines.push(`  sha256:        ${r.hashes.sha256} (AutoV2 ${r.hashes.autoV2})`);
+  if (r.hashes?.sshsModelHash) lines.push(`  sshs_model_hash: ${r.hashes.sshsModelHash}`);
   const meta = Object.entries(r.metadata);
   if (meta.length) {
     lines.push(`  metadata (${meta.length}):`);
-    for (const [k, v] of meta) lines.push(`    ${k}: ${v.length > 160 ? `${v.slice(0, 157)}…` : v}`);
+    for (const [k, v] of meta) lines.push(`    ${terminalField(k)}: ${terminalField(v.length > 160 ? `${v.slice(0, 157)}…` : v)}`);
   }
   for (const w of r.warnings) lines.push(`  note: ${w}`);
-  return `${lines.join('\n')}\n`;
+  // Names, keys, evidence and notes come from the file: each line is escaped (metadata already was, per field).
+  return `${lines.map(terminalField).join('\n')}\n`;
 }

@@ -16,8 +16,9 @@ import { GraphBuilder } from '../graph-builder.js';
 import { addRunOptions, printResult, runCompiled, type RunFlags } from '../graph-command.js';
 import { collect, parseLoraSpec } from '../lora-spec.js';
 import { mappingLines, mappingJson } from '../mapping-report.js';
+import { addNonfiniteOption, setNonfinite, type NonfiniteFlags } from '../nonfinite-option.js';
 
-interface MergeFlags extends BlockWeightFlags, RunFlags {
+interface MergeFlags extends BlockWeightFlags, NonfiniteFlags, RunFlags {
   base: string;
   lora: string[];
   out: string;
@@ -48,7 +49,7 @@ export function registerMerge(program: Command): void {
     .option('--density <d>', paramHelp(P.density, `fraction kept by ${P.density.showIf!.oneOf.join(' / ')}, in (0, 1]`))
     .option('--seed <n>', paramHelp(P.seed, `random seed of ${P.seed.showIf!.oneOf.join(' / ')}`))
     .option('--majority <m>', paramHelp(P.majority, `sign election of ${P.majority.showIf!.oneOf.join(' / ')}`));
-  addRunOptions(addBlockWeightOptions(command), 'the inputs (saves reading the base twice)').action(async (flags: MergeFlags) => runMerge(flags));
+  addRunOptions(addNonfiniteOption(addBlockWeightOptions(command)), 'the inputs (saves reading the base twice)').action(async (flags: MergeFlags) => runMerge(flags));
 }
 
 export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; document: ReturnType<GraphBuilder['document']> } {
@@ -62,6 +63,7 @@ export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; docume
   const loras = specs.map((s, i) => {
     const id = b.add(loadLora, 0, `--lora ${s.path}`, path.basename(s.path));
     b.set(id, 'path', path.resolve(s.path), `--lora #${i + 1}`, s.path);
+    setNonfinite(b, id, flags);
     return id;
   });
   const weighted = addBlockWeightNodes(b, loras, flags, base);

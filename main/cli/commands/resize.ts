@@ -11,10 +11,12 @@ import { resizeRank } from '../../../shared/nodes/catalogue/lora.js';
 import { paramHelp } from '../flag-help.js';
 import { GraphBuilder } from '../graph-builder.js';
 import { addRunOptions, printResult, runCompiled, type RunFlags } from '../graph-command.js';
+import { terminalField } from '../terminal-text.js';
+import { addNonfiniteOption, setNonfinite, type NonfiniteFlags } from '../nonfinite-option.js';
 import { addLoraOutputOptions, addRankOptions, addSaveLora, setRankParams, type LoraOutputFlags, type RankFlags } from '../lora-output-options.js';
 import { compressionRows, printRetention } from '../compression-output.js';
 
-interface ResizeFlags extends RankFlags, LoraOutputFlags, RunFlags {
+interface ResizeFlags extends RankFlags, LoraOutputFlags, NonfiniteFlags, RunFlags {
   lora: string;
   convRank?: string;
   verbose?: boolean;
@@ -26,7 +28,7 @@ export function registerResize(program: Command): void {
     .description("Resize a LoRA's rank by SVD (kohya resize_lora.py: fixed rank or sv_ratio / sv_fro / sv_cumulative; alpha/r kept).")
     .requiredOption('--lora <file|dir>', 'the LoRA file or PEFT directory to resize');
   addRankOptions(command).option('--conv-rank <k>', paramHelp(resizeRank.params.convRank, 'rank (or cap) for 3×3 conv modules (LoCon); 0 = as --rank'));
-  addRunOptions(addLoraOutputOptions(command, "the input's"), 'the input')
+  addRunOptions(addNonfiniteOption(addLoraOutputOptions(command, "the input's")), 'the input')
     .option('--verbose', 'one line per module on stderr (kohya --verbose)')
     .action(async (flags: ResizeFlags) => runResize(flags));
 }
@@ -35,6 +37,7 @@ export function compileResize(flags: ResizeFlags): { builder: GraphBuilder; docu
   const b = new GraphBuilder();
   const lora = b.add(loadLora, 0, `--lora ${flags.lora}`, path.basename(flags.lora));
   b.set(lora, 'path', path.resolve(flags.lora), '--lora', flags.lora);
+  setNonfinite(b, lora, flags);
   const resize = b.add(resizeRank, 2, 'resize');
   b.connect(lora, resize, 'lora');
   setRankParams(b, resize, flags, 'method');
@@ -48,7 +51,7 @@ const pct = (v: unknown): string => (typeof v === 'number' ? `${v.toFixed(1)}%` 
 function printVerbose(reports: readonly Report[]): void {
   for (const r of compressionRows(reports)) {
     const what = typeof r.note === 'string' && r.note !== '' ? r.note : `sum(S) retained: ${pct(r.sumRetained)}, fro retained: ${pct(r.froRetained)}, max(S) ratio: ${typeof r.maxRatio === 'number' ? r.maxRatio.toFixed(1) : 'n/a'}, dim: ${String(r.rank)}, alpha: ${String(r.alpha)}`;
-    process.stderr.write(`${String(r.module).padEnd(75)} | ${what}\n`);
+    process.stderr.write(`${terminalField(String(r.module).padEnd(75))} | ${terminalField(what)}\n`);
   }
 }
 

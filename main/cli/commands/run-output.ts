@@ -8,6 +8,7 @@ import type { EngineEvent, EngineEventOf } from '../../../shared/ipc/events.js';
 import type { Report, ReportSection } from '../../../shared/ipc/reports.js';
 import { formatByteSize } from '../../engine/tensor-io/byte-size.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
+import { terminalMessage } from '../terminal-text.js';
 
 export function formatProblem(p: Problem): string {
   const where = p.nodeId ? `[${p.nodeId}] ` : '';
@@ -15,7 +16,9 @@ export function formatProblem(p: Problem): string {
 }
 
 /** Renders engine events for people on a stream (stderr): progress bars unless quiet, a line per finished node when nodeLines. */
-export function createRunLog(stream: NodeJS.WriteStream, quiet: boolean, nodeLines = !quiet): (e: EngineEvent) => void {
+export function createRunLog(output: NodeJS.WriteStream, quiet: boolean, nodeLines = !quiet): (e: EngineEvent) => void {
+  // Messages and summaries quote names from files: their control characters are escaped (the bar escapes its own).
+  const stream = { isTTY: output.isTTY, write: (s: string) => output.write(s === '\r\x1b[2K' ? s : terminalMessage(s)) };
   const titles = new Map<string, string>();
   let bar: { nodeId: string; bar: ProgressBar } | undefined;
   const label = (id: string): string => `${titles.get(id) ?? id} (${id})`;
@@ -34,7 +37,7 @@ export function createRunLog(stream: NodeJS.WriteStream, quiet: boolean, nodeLin
         if (quiet) break;
         if (bar?.nodeId !== e.nodeId) {
           closeBar();
-          bar = { nodeId: e.nodeId, bar: createProgressBar(label(e.nodeId), stream) };
+          bar = { nodeId: e.nodeId, bar: createProgressBar(label(e.nodeId), output) };
         }
         bar.bar.update({ fraction: e.fraction, ...(e.message ? { message: e.message } : {}) });
         break;
@@ -97,5 +100,5 @@ export function reportText(r: Report): string {
 export function outputsText(event: EngineEventOf<'run-finished'>): string {
   const lines = event.outputs.files.map((f) => f.path);
   for (const r of event.outputs.reports) lines.push(reportText(r));
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  return lines.length > 0 ? terminalMessage(`${lines.join('\n')}\n`) : '';
 }

@@ -30,18 +30,19 @@ export function applyOverrides(doc: GraphDocument, overrides: readonly ParamOver
     if (node) {
       const def = registry.get(node.type);
       if (!def) throw new UsageError(`--set ${o.id}.${o.param}: node ${o.id} has the unknown type ${node.type}.`);
-      const field = def.params[o.param];
+      // Own keys only: "__proto__", "constructor" or "toString" are not params even though every object has them.
+      const field = Object.hasOwn(def.params, o.param) ? def.params[o.param] : undefined;
       if (!field) throw new UsageError(`--set ${o.id}.${o.param}: ${def.title} has no param "${o.param}"; it has: ${Object.keys(def.params).join(', ')}.`);
       const v = paramValueFromText(field, o.text);
       if (!v.ok) throw new UsageError(`--set ${o.id}.${o.param}=${o.text}: ${v.message}.`);
-      node.params[o.param] = v.value as JsonValue;
+      Object.defineProperty(node.params, o.param, { value: v.value as JsonValue, enumerable: true, writable: true, configurable: true });
       continue;
     }
     const edge = out.edges.find((e) => e.id === o.id);
     if (edge) {
       const target = out.nodes.find((n) => n.id === edge.target);
       const port = target && registry.get(target.type)?.inputs.find((p) => p.name === edge.targetPort);
-      const field = port?.edgeParams?.[o.param];
+      const field = port?.edgeParams && Object.hasOwn(port.edgeParams, o.param) ? port.edgeParams[o.param] : undefined;
       if (!field) throw new UsageError(`--set ${o.id}.${o.param}: connection ${o.id} has no param "${o.param}"${port?.edgeParams ? `; it has: ${Object.keys(port.edgeParams).join(', ')}` : ''}.`);
       const v = paramValueFromText(field, o.text);
       if (!v.ok) throw new UsageError(`--set ${o.id}.${o.param}=${o.text}: ${v.message}.`);

@@ -13,6 +13,7 @@ import { GraphFileError } from '../../../shared/graph/errors.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
 import { EngineError } from '../../engine/errors.js';
 import { runGraphDocument } from '../graph-runner.js';
+import { terminalMessage } from '../terminal-text.js';
 import { collect } from '../lora-spec.js';
 import { applyOverrides, parseSetOption } from './run-set.js';
 import { formatProblem, outputsText } from './run-output.js';
@@ -69,7 +70,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
     context,
     ...(onlyNodes ? { onlyNodes } : {}),
     onInvalid: (problems) => {
-      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      for (const p of problems) process.stderr.write(`${terminalMessage(formatProblem(p))}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'invalid', problems }, null, 2)}\n`);
       const errors = problems.filter((p) => p.severity === 'error').length;
       throw new EngineError('graph-invalid', `${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.`, { file, hint: 'Fix the problems listed above (each names its node) and run again.' });

@@ -3,7 +3,7 @@ import type { TensorSource } from '../tensor-io/tensor-source.js';
 import { doraSpec } from './dora-spec.js';
 import type { ModuleGroup } from './group-keys.js';
 import { parseKey, type ParamRole } from './key-parser.js';
-import { ModuleTensors, type ModuleStructure } from './module-tensors.js';
+import { fmt, ModuleTensors, type ModuleStructure } from './module-tensors.js';
 import { readScalar } from './read-scalar.js';
 import { resolveScale, type AppliedConfig, type ResolvedScale } from './scale.js';
 import { fullStructure, lohaStructure, lokrStructure } from './structure-lycoris.js';
@@ -41,6 +41,11 @@ export async function buildModule(source: TensorSource, group: ModuleGroup, conf
   }
   const kind = [...kinds][0]!;
   const structure = structureOf(kind, t);
+  // alpha / 0 and empty matrices would surface much later as "n = NaN is not a size" or a failed SVD.
+  if (structure.rankForScale === 0 || structure.deltaShape.includes(0)) {
+    const what = structure.rankForScale === 0 ? 'rank 0' : `an empty delta (shape ${fmt(structure.deltaShape)})`;
+    throw t.error('rank-zero', `has ${what}: its factors hold no numbers, so it cannot change anything.`, undefined, 'The file is damaged or was exported wrongly: export the LoRA again (or remove this module).');
+  }
   const dialect = dialectOf(kind, t);
   const stored = t.has('alpha') ? await readScalar(source, t.key('alpha'), group.name) : undefined;
   const applied = configFor(group.name, kind, dialect);

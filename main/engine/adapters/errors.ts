@@ -14,7 +14,9 @@ export type AdapterErrorCode =
   | 'mixed-kinds'
   | 'config-mismatch'
   | 'unsupported'
-  | 'not-a-delta';
+  | 'not-a-delta'
+  | 'rank-zero'
+  | 'non-finite';
 
 export interface AdapterErrorSubject {
   file: string;

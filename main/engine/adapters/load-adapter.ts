@@ -10,7 +10,7 @@ import { AdapterError } from './errors.js';
 import { groupKeys, type FullTensorGroup, type ModuleGroup } from './group-keys.js';
 import { configsFromMetadata, LORA_ADAPTER_METADATA_KEY } from './metadata-config.js';
 import { readPeftConfig } from './peft-config.js';
-import { componentOf, matchesModulesToSave, peftModulePath } from './peft-patterns.js';
+import { componentOf, matchesModulesToSave, peftModulePath, taskHeads } from './peft-patterns.js';
 import { resolveAdapterInput, type ResolveOptions } from './resolve-input.js';
 import type { AppliedConfig } from './scale.js';
 import type { AdapterDialect, AdapterModule, LoadedAdapter, PeftAdapterConfig, UnusedKey } from './types.js';
@@ -69,6 +69,9 @@ export async function loadAdapter(input: string, opts: LoadAdapterOptions = {}):
     const replaced = replaceModules(grouped.fullTensors, source, whole?.config, components);
     modules.push(...replaced.modules);
     unusedKeys.push(...replaced.unused);
+    for (const h of replaced.taskHeads) {
+      notes.push(`"${peftModulePath(h.name)}" is the task head of this ${h.taskType} adapter: PEFT saves it whatever modules_to_save says, so it replaces the base's head.`);
+    }
     if (replaced.assumed > 0) notes.push(`${replaced.assumed} full tensor group(s) under "base_model.model." treated as PEFT modules_to_save (no config says so).`);
     notes.push(...tallyNotes(tally));
 
@@ -130,22 +133,26 @@ interface ReplaceResult {
   unused: UnusedKey[];
   /** Groups taken as modules_to_save only because of their `base_model.model.` prefix. */
   assumed: number;
+  /** Task heads PEFT saves by task type though modules_to_save does not list them. */
+  taskHeads: { name: string; taskType: string }[];
 }
 
 function replaceModules(groups: Map<string, FullTensorGroup>, source: TensorSource, whole: PeftAdapterConfig | undefined, components: Record<string, PeftAdapterConfig>): ReplaceResult {
-  const result: ReplaceResult = { modules: [], unused: [], assumed: 0 };
+  const result: ReplaceResult = { modules: [], unused: [], assumed: 0, taskHeads: [] };
   const anyConfig = whole !== undefined || Object.keys(components).length > 0;
   for (const g of groups.values()) {
     const component = componentOf(g.name);
     const config = whole ?? (component !== undefined ? components[component] : undefined);
     const listed = config !== undefined && matchesModulesToSave(peftModulePath(g.name), config.modules_to_save);
+    const head = !listed && config !== undefined && matchesModulesToSave(peftModulePath(g.name), [...taskHeads(config.task_type)]);
     const assumed = !anyConfig && g.name.startsWith('base_model.model.');
-    if (!listed && !assumed) {
+    if (!listed && !head && !assumed) {
       const reason = config ? 'full tensor not listed in the PEFT config\'s modules_to_save' : 'full tensor, not a LoRA parameter (no PEFT modules_to_save applies)';
       for (const key of g.tensors.values()) result.unused.push({ key, reason });
       continue;
     }
     if (assumed) result.assumed++;
+    if (head) result.taskHeads.push({ name: g.name, taskType: config.task_type! });
     const tensors = Object.fromEntries(g.tensors);
     const first = tensors.weight ?? [...g.tensors.values()][0]!;
     result.modules.push({

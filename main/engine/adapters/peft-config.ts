@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../../shared/json/index.js';
 import { AdapterError } from './errors.js';
 import type { PeftAdapterConfig } from './types.js';
 
@@ -65,6 +66,8 @@ export function parsePeftConfigText(text: string, where: string): PeftAdapterCon
   } catch (err) {
     throw new AdapterError('bad-config', { file: where, cause: err, hint: 'The file is not valid JSON.' }, `cannot parse the PEFT config: ${(err as Error).message}`);
   }
+  // Unknown fields are kept and later serialised (recursively): absurd nesting is refused here.
+  if (jsonDepth(value) > MAX_JSON_DEPTH) throw new AdapterError('bad-config', { file: where, hint: 'The file is damaged or was not written by PEFT.' }, tooDeepMessage('the PEFT config'));
   return parsePeftConfig(value, where);
 }
 

@@ -49,3 +49,18 @@ export function getPatternKey(patternKeys: Iterable<string>, path: string, confi
 export function matchesModulesToSave(path: string, modulesToSave: readonly string[] | null): boolean {
   return modulesToSave !== null && modulesToSave.some((t) => path.endsWith(t));
 }
+
+/**
+ * The heads PEFT adds to modules_to_save by task type, whatever the config says: PeftModelForSequenceClassification
+ * and PeftModelForTokenClassification add "classifier" and "score", PeftModelForQuestionAnswering "qa_outputs";
+ * save_pretrained then writes them as full tensors though adapter_config.json may say `modules_to_save: null`.
+ */
+const TASK_HEADS: Readonly<Record<string, readonly string[]>> = {
+  SEQ_CLS: ['classifier', 'score'],
+  TOKEN_CLS: ['classifier', 'score'],
+  QUESTION_ANS: ['qa_outputs'],
+};
+
+export function taskHeads(taskType: string | null | undefined): readonly string[] {
+  return (taskType != null && Object.hasOwn(TASK_HEADS, taskType) ? TASK_HEADS[taskType] : undefined) ?? [];
+}

@@ -2,7 +2,7 @@
  * What the user named → the safetensors file to read and the PEFT config that goes with it: a LoRA file, a
  * PEFT directory (adapter_model.safetensors + adapter_config.json), or a file with adapter_config.json beside it.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AdapterError } from './errors.js';
 
@@ -40,8 +40,26 @@ export async function resolveAdapterInput(input: string, opts: ResolveOptions = 
   if (opts.configPath !== undefined) return { weightsFile, configFile: opts.configPath, configBesideFile: false };
   if (opts.ignoreConfig) return { weightsFile, configBesideFile: false };
   const candidate = path.join(configDir, CONFIG_NAME);
-  if ((await entryKind(candidate)) === 'file') return { weightsFile, configFile: candidate, configBesideFile: kind === 'file' };
+  const configKind = await configEntryKind(candidate);
+  if (configKind === 'file') return { weightsFile, configFile: candidate, configBesideFile: kind === 'file' };
+  if (configKind !== undefined) {
+    // Something is there but cannot be read as the config: going on would silently use scale 1.
+    const what = configKind === 'dir' ? 'is a directory' : configKind === 'broken' ? 'cannot be reached (a broken link, or no permission)' : 'is not a regular file';
+    throw new AdapterError('bad-config', { file: candidate, hint: 'Put PEFT\'s adapter_config.json there as a file, or remove it to read the weights without a config.' }, `${what}, so the adapter's r and lora_alpha cannot be read.`);
+  }
   return { weightsFile, configBesideFile: false };
+}
+
+/** Like entryKind, but a name that exists yet cannot be followed (dangling link, EACCES) is 'broken', not absent. */
+async function configEntryKind(p: string): Promise<'file' | 'dir' | 'other' | 'broken' | undefined> {
+  const kind = await entryKind(p);
+  if (kind !== undefined) return kind;
+  try {
+    await lstat(p);
+    return 'broken';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : 'broken';
+  }
 }
 
 async function entryKind(p: string): Promise<'file' | 'dir' | 'other' | undefined> {

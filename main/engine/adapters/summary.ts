@@ -1,4 +1,5 @@
 /** summarizeAdapter: plain data about a loaded adapter for `lora-studio inspect` (and its --json). */
+import { targetsConvLayer } from '../naming/name-kind.js';
 import type { AdapterDialect, AdapterModuleKind, LoadedAdapter } from './types.js';
 
 export interface ValueCount {
@@ -52,7 +53,8 @@ export function summarizeAdapter(adapter: LoadedAdapter): AdapterSummary {
     modulesByKind[kind] = (modulesByKind[kind] ?? 0) + 1;
     if (kind === 'replace') layers.replace++;
     else if (m.embedding) layers.embedding++;
-    else if (m.deltaShape.length > 2) layers.conv++;
+    // Conv is the target layer's kind: a conv's factors may be stored 2-D ([out, in·k·k]), as LoKr and LoCon do.
+    else if (m.deltaShape.length > 2 || targetsConvLayer(m.name)) layers.conv++;
     else if (m.deltaShape.length === 2) layers.linear++;
     else layers.vector++;
     if ((kind === 'lora' && m.params.mid) || (kind === 'loha' && m.params.t1) || (kind === 'lokr' && m.params.t2)) tucker++;

@@ -30,3 +30,29 @@ export async function hashInput(role: string, input: string, files: readonly str
 export function recipe(inputs: RecipeInput[], params: Record<string, unknown>): Record<string, unknown> {
   return { tool: 'lora-studio', version: APP_VERSION, operation: 'graph', inputs, params };
 }
+
+/** What a recipe input is before hashing: its files are paths; hashing turns each into name + hashes. */
+export interface RecipeInputRef {
+  readonly role: string;
+  readonly path: string;
+  readonly files: readonly string[];
+  readonly extra?: Record<string, unknown>;
+}
+
+/** The smallest slot reserved, as before recipes were sized (keeps small outputs' headers as they were). */
+const MIN_RECIPE_WIDTH = 64 * 1024;
+const WIDEST_HASHES = { sha256: 'f'.repeat(64), autoV2: 'f'.repeat(10), sshsModelHash: 'f'.repeat(64) };
+
+/**
+ * The header slot for a recipe whose input hashes are computed while the output streams: the recipe with
+ * every hash at its longest, encoded as the header stores it (a JSON string), in bytes, plus a margin.
+ * The graph part of a recipe has no size limit: ten thousand nodes take a slot of about a megabyte.
+ */
+export function recipeSlotWidth(inputs: readonly RecipeInputRef[], params: Record<string, unknown>): number {
+  const widest = recipe(
+    inputs.map((i) => ({ role: i.role, path: i.path, files: i.files.map((f) => ({ name: path.basename(f), ...WIDEST_HASHES })), ...i.extra })),
+    params,
+  );
+  const bytes = Buffer.byteLength(JSON.stringify(JSON.stringify(widest)), 'utf8') - 2;
+  return Math.max(MIN_RECIPE_WIDTH, bytes + 1024);
+}

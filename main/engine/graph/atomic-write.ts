@@ -2,9 +2,9 @@
  * The one atomic file writer for small files (reports, graph files, settings, autosaves; DESIGN.md §9):
  * temporary file beside the target, fsync, rename; the temporary file is removed on failure or Stop.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
 import { throwIfAborted } from '../errors.js';
+import { ensureOutputDirectory, resolveOutputPath } from '../tensor-io/output-guard.js';
 import { registerTempFile, temporaryPathFor, unregisterTempFile } from '../tensor-io/temp-files.js';
 
 export interface AtomicWriteOptions {
@@ -17,7 +17,9 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<number> {
   const { signal } = options;
   throwIfAborted(signal);
-  if (options.createDir) await mkdir(path.dirname(target), { recursive: true });
+  if (options.createDir) await ensureOutputDirectory(target);
+  // A clear refusal for a FIFO / device target or a file where a directory should be, as the tensor writers give.
+  target = await resolveOutputPath(target);
   const temp = temporaryPathFor(target);
   registerTempFile(temp);
   try {

@@ -93,10 +93,13 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
   }
   const needed = neededNodes(plan, work);
   const values = new Map<string, Readonly<Record<string, GraphValue>>>();
+  let pendingNeeded = needed.size;
 
   for (const node of plan.nodes) {
-    if (opts.signal.aborted) return finish('cancelled');
     const reuse = work.get(node.id);
+    // A stop is honoured before work that has not started; one that arrives after the last output was
+    // renamed into place leaves nothing to stop, and the run reports what it did: ok, with its files.
+    if (opts.signal.aborted && pendingNeeded > 0) return finish('cancelled');
     if (!needed.has(node.id)) {
       emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
       const summary = reuse?.summary ?? (reuse ? undefined : 'not needed: everything downstream is unchanged');
@@ -120,6 +123,7 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
         ...(result.dispose ? { dispose: result.dispose } : {}),
       };
       await opts.cache.store(node.id, entry);
+      pendingNeeded--;
       values.set(node.id, entry.outputs);
       collect(entry, node, opts.registry, files, reports);
       emit({
@@ -173,17 +177,26 @@ async function findReusable(plan: ExecutionPlan, hashes: ReadonlyMap<string, str
   return reuse;
 }
 
+/**
+ * The ids reachable from `starts` through inputs (the starts included), not walking past a node `stop`
+ * accepts. Iterative: a chain of ten thousand nodes must not exhaust the call stack.
+ */
+function upstreamIds(plan: ExecutionPlan, starts: Iterable<string>, stop: (id: string) => boolean = () => false): Set<string> {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const pending = [...starts];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (seen.has(id) || stop(id)) continue;
+    seen.add(id);
+    for (const list of Object.values(byId.get(id)?.inputs ?? {})) for (const i of list) pending.push(i.node);
+  }
+  return seen;
+}
+
 /** Nodes that must run: targets without a reusable result, and every input of a node that runs that has none. */
 function neededNodes(plan: ExecutionPlan, reuse: ReadonlyMap<string, CachedResult | undefined>): Set<string> {
-  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const needed = new Set<string>();
-  const visit = (id: string): void => {
-    if (needed.has(id) || reuse.get(id)) return;
-    needed.add(id);
-    for (const list of Object.values(byId.get(id)?.inputs ?? {})) for (const i of list) visit(i.node);
-  };
-  for (const n of plan.nodes) if (n.isTarget) visit(n.id);
-  return needed;
+  return upstreamIds(plan, plan.nodes.filter((n) => n.isTarget).map((n) => n.id), (id) => reuse.get(id) !== undefined);
 }
 
 async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions, plan: ExecutionPlan): Promise<KernelResult> {
@@ -213,14 +226,7 @@ async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Reco
 
 /** The nodes that feed `target` (itself included), in run order, as a sink records them in its recipe. */
 function upstreamRecipe(plan: ExecutionPlan, target: PlanNode): UpstreamNode[] {
-  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const needed = new Set<string>();
-  const visit = (id: string): void => {
-    if (needed.has(id)) return;
-    needed.add(id);
-    for (const list of Object.values(byId.get(id)?.inputs ?? {})) for (const i of list) visit(i.node);
-  };
-  visit(target.id);
+  const needed = upstreamIds(plan, [target.id]);
   return plan.nodes
     .filter((n) => needed.has(n.id))
     .map((n) => ({

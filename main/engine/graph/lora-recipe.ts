@@ -1,9 +1,14 @@
 /** The recipe Save LoRA stores: the LoRA's input files (hashed when hashing is on) and what made the LoRA. */
-import { hashInput, recipe, type RecipeInput } from '../export/recipe.js';
+import { hashInput, recipe, recipeSlotWidth, type RecipeInput } from '../export/recipe.js';
 import type { LoraValue } from '../values/lora-value.js';
 
 export async function loraRecipe(lora: LoraValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const inputs: RecipeInput[] = [];
   for (const file of lora.inputs) inputs.push(hash ? await hashInput('lora', file, [file], {}, signal) : { role: 'lora', path: file, files: [] });
   return recipe(inputs, { ...params, lora: lora.label, modules: lora.modules.length });
+}
+
+/** The header slot `loraRecipe(lora, params, true)` fits in. */
+export function loraRecipeWidth(lora: LoraValue, params: Record<string, unknown>): number {
+  return recipeSlotWidth(lora.inputs.map((file) => ({ role: 'lora', path: file, files: [file] })), { ...params, lora: lora.label, modules: lora.modules.length });
 }

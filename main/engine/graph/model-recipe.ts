@@ -3,7 +3,7 @@
  * selections, model merges) in order, and the input files with their hashes when hashing is on (computed while
  * the tensors stream: the slot is reserved in the header).
  */
-import { hashInput, recipe, type RecipeInput } from '../export/recipe.js';
+import { hashInput, recipe, recipeSlotWidth, type RecipeInput } from '../export/recipe.js';
 import type { ModelStep, ModelValue } from '../values/model-value.js';
 
 function stepDescription(step: ModelStep): Record<string, unknown> {
@@ -46,4 +46,9 @@ export async function modelRecipe(model: ModelValue, params: Record<string, unkn
   const inputs: RecipeInput[] = [];
   for (const r of refs) inputs.push(hash ? await hashInput(r.role, r.path, r.files, r.extra, signal) : { role: r.role, path: r.path, files: [], ...r.extra });
   return recipe(inputs, { ...params, steps: model.steps.map(stepDescription) });
+}
+
+/** The header slot `modelRecipe(model, params, true)` fits in. */
+export function modelRecipeWidth(model: ModelValue, params: Record<string, unknown>): number {
+  return recipeSlotWidth(modelRefs(model, 'base'), { ...params, steps: model.steps.map(stepDescription) });
 }

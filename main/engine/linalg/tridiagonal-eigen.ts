@@ -90,6 +90,15 @@ export function inverseIteration(d: Float64Array, e: Float64Array, b0: number, b
   const m = b1 - b0;
   let norm = 0;
   for (let i = b0; i < b1; i++) norm = Math.max(norm, Math.abs(d[i]!) + (i > b0 ? Math.abs(e[i - 1]!) : 0) + (i < b1 - 1 ? Math.abs(e[i]!) : 0));
+  if (norm === 0) {
+    // A zero block (a zero ΔW: alpha 0, or an untrained LoRA with up = 0): every vector is an eigenvector of
+    // eigenvalue 0, and inverse iteration would divide by a zero pivot. The unit vectors are an orthonormal basis.
+    return values.map((_, k) => {
+      const full = new Float64Array(n);
+      full[b0 + (k % m)] = 1;
+      return full;
+    });
+  }
   const tiny = Math.max(EPS * norm, Number.MIN_VALUE);
   const separation = 10 * EPS * norm;
   const clusterGap = 1e-3 * norm;

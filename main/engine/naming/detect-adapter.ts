@@ -70,7 +70,7 @@ function collect(modules: readonly ModuleShape[]): Facts {
       f.components.add('unet');
       if (/(input_blocks|output_blocks|middle_block)/.test(name)) f.ldmNames++;
       if (/(down_blocks|up_blocks|mid_block)/.test(name)) f.diffusersNames++;
-      if (width !== undefined && /attn2[._]to_k$/.test(name) && !f.contextWidths.has(width)) f.contextWidths.set(width, `${name} ΔW ${formatShape(deltaShape)}`);
+      if (width !== undefined && /attn2[._]to_[kv]$/.test(name) && !f.contextWidths.has(width)) f.contextWidths.set(width, `${name} ΔW ${formatShape(deltaShape)}`);
       const ldm = /input_blocks[._](\d+)|output_blocks[._](\d+)/.exec(name);
       if (ldm && Number(ldm[1] ?? ldm[2]) > 8) f.sd12Structure ??= `${name}: block index above 8 (SDXL has input/output blocks 0–8)`;
       if (/down_blocks[._]3[._]|up_blocks[._]3[._]/.test(name)) f.sd12Structure ??= `${name}: a fourth down/up block (SDXL has three)`;

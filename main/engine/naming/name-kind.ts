@@ -45,3 +45,14 @@ export function lmFamily(name: string): ArchitectureFamily | undefined {
 
 /** Task heads that sit outside a transformers model's body (PEFT saves them through modules_to_save). */
 export const TASK_HEAD = /^(lm_head|classifier|pre_classifier|score|qa_outputs|vocab_transform|vocab_layer_norm|vocab_projector|cls)(\.|$)/;
+
+/**
+ * UNet layers that are Conv2d whatever shape a LoRA stores for them (LyCORIS and kohya LoCon may store a
+ * conv's factors 2-D, [out, in·k·k]): resnet convs and shortcuts, down/upsamplers, the UNet's first and last
+ * conv, in diffusers and LDM spellings. (SD 1.x's proj_in/proj_out are 1×1 convs, but linear in SD 2/SDXL.)
+ */
+const UNET_CONV = /(^|[._])(conv|conv1|conv2|conv_shortcut|conv_in|conv_out|skip_connection|in_layers[._]2|out_layers[._]3|op)$/;
+
+export function targetsConvLayer(name: string): boolean {
+  return classifyModuleName(name) === 'unet' && UNET_CONV.test(name);
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { InspectionResult, InspectRequest } from '../../../shared/ipc/inspection.js';
 import { parseKey } from '../adapters/key-parser.js';
 import { loadAdapter } from '../adapters/load-adapter.js';
+import { findNonFinite } from '../adapters/non-finite.js';
 import { summarizeAdapter } from '../adapters/summary.js';
 import type { AdapterModuleKind } from '../adapters/types.js';
 import { throwIfAborted } from '../errors.js';
@@ -96,6 +97,11 @@ export async function inspectFile(request: InspectRequest, ctx: RunContext = {})
       const summary = summarizeAdapter(adapter);
       const lora = loraValueFromAdapter(adapter);
       warnings.push(...adapter.notes);
+      const nonFinite = await findNonFinite(adapter, ctx.signal);
+      if (nonFinite.length > 0) {
+        const shown = nonFinite.slice(0, 5).map((f) => f.text).join('; ');
+        warnings.push(`non-finite values (NaN / Inf): ${shown}${nonFinite.length > 5 ? `; … ${nonFinite.length - 5} more` : ''}. Merging it writes NaN/Inf weights; it is refused unless --allow-nonfinite is given.`);
+      }
       const perBlock = countBy(lora.modules, (m) => m.block ?? '?');
       const result: InspectionResult = {
         ...common,

@@ -1,5 +1,6 @@
 /** Opening inputs as graph values: a base checkpoint as a BaseModel, a LoRA file or PEFT directory as a LoraValue. */
 import { loadAdapter } from '../adapters/load-adapter.js';
+import { refuseNonFinite } from '../adapters/non-finite.js';
 import { buildKeyMap } from '../naming/key-map.js';
 import { openCheckpoint } from '../tensor-io/open-checkpoint.js';
 import { loraValueFromAdapter } from '../values/from-adapter.js';
@@ -21,10 +22,18 @@ export function modelFromBase(base: BaseModel): ModelValue {
   return { kind: 'model', base, steps: [], label: path.basename(base.path) };
 }
 
+export interface LoadLoraOptions {
+  /** Accept NaN / Inf in factors and alpha (refused by default: see adapters/non-finite.ts). */
+  readonly allowNonFinite?: boolean;
+  /** Read headers only: no scan of the values (validation, which runs on every edit). */
+  readonly headersOnly?: boolean;
+}
+
 /** Loads the adapter's header and config; the LoraValue's modules re-open the file by path when computed. */
-export async function loadLora(input: string, signal?: AbortSignal): Promise<LoraValue> {
+export async function loadLora(input: string, signal?: AbortSignal, options: LoadLoraOptions = {}): Promise<LoraValue> {
   const adapter = await loadAdapter(input, { signal });
   try {
+    if (!options.allowNonFinite && !options.headersOnly) await refuseNonFinite(adapter, signal);
     return loraValueFromAdapter(adapter);
   } finally {
     await adapter.source.close();

@@ -10,6 +10,7 @@ export type TensorIOErrorCode =
   | 'header-truncated'
   | 'header-not-json'
   | 'header-not-object'
+  | 'header-too-deep'
   | 'bad-entry'
   | 'bad-dtype'
   | 'bad-shape'

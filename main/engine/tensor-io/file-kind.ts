@@ -75,14 +75,24 @@ export function describeFileKind(kind: FileKind, head: Uint8Array): string {
   }
 }
 
-/** The one command that converts a pickle checkpoint to safetensors without running its code as a pickle. */
+/** `s` as one POSIX shell word: single quotes, inside which nothing is special except the quote itself. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The one command that converts a pickle checkpoint to safetensors without running its code as a pickle.
+ * The file names go to Python as arguments, quoted for the shell, never inside the program text: a name
+ * with `$(…)`, backquotes or quotes cannot run anything when the command is pasted.
+ */
 export function pickleConversionHint(file: string): string {
   const out = file.replace(/\.(ckpt|pt|pth|bin|pkl|pickle)$/i, '') + '.safetensors';
-  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const program =
+    'import sys, torch; from safetensors.torch import save_file; sd = torch.load(sys.argv[1], map_location="cpu", weights_only=True); sd = sd.get("state_dict", sd); ' +
+    'save_file({k: v.clone().contiguous() for k, v in sd.items() if isinstance(v, torch.Tensor)}, sys.argv[2])';
   return (
     'Convert it to safetensors once, with PyTorch\'s safe loader (weights_only=True refuses code in the pickle):\n' +
-    `    python -c "import torch; from safetensors.torch import save_file; sd = torch.load(${q(file)}, map_location='cpu', weights_only=True); sd = sd.get('state_dict', sd); ` +
-    `save_file({k: v.clone().contiguous() for k, v in sd.items() if isinstance(v, torch.Tensor)}, ${q(out)})"\n` +
+    `    python -c ${shellQuote(program)} ${shellQuote(file)} ${shellQuote(out)}\n` +
     '  then open the .safetensors file. LoRA Studio never unpickles files: a pickle can run arbitrary code.'
   );
 }

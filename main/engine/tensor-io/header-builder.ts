@@ -84,7 +84,8 @@ export function buildHeader(file: string, plan: readonly PlannedTensor[], metada
       first = false;
     }
     for (const [k, width] of reserved) {
-      if (!Number.isSafeInteger(width) || width < 0 || width > 1_000_000) throw new TensorIOError('reserved-metadata', file, `reserved metadata "${k}": width ${width} is not between 0 and 1000000.`);
+      // Up to the whole header limit: a recipe of a 10,000-node graph needs over a megabyte; the total is checked below.
+      if (!Number.isSafeInteger(width) || width < 0 || width > MAX_HEADER_BYTES) throw new TensorIOError('reserved-metadata', file, `reserved metadata "${k}": width ${width} is not between 0 and ${MAX_HEADER_BYTES}.`);
       push(`${first ? '' : ','}${JSON.stringify(k)}:`);
       first = false;
       slotsAt.set(k, { fileOffset: 8 + length, size: width + 2 });

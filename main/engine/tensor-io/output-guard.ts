@@ -2,7 +2,8 @@
  * Refuses an output path that is one of the inputs: the same path after resolving symlinks, or the same
  * file under another name (hard link, case-insensitive file system: same device and inode).
  */
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { TensorIOError, systemErrorText } from './errors.js';
 
@@ -21,27 +22,46 @@ async function identify(p: string): Promise<Identity | undefined> {
   }
 }
 
-/** Where `outPath` will be, with its directory's symlinks resolved; the directory must exist. */
+/** What a path that exists but is not a regular file is, in words (for the refusal). */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Where `outPath` will be, with its directory's symlinks resolved; the directory must exist, and an
+ * existing target must be a regular file: replacing a FIFO, socket or device (`--out /dev/null` as root)
+ * would destroy something that is not an output.
+ */
 export async function resolveOutputPath(outPath: string): Promise<string> {
   const abs = path.resolve(outPath);
   const dir = path.dirname(abs);
   let dirReal: string;
   try {
     dirReal = await realpath(dir);
-    if (!(await stat(dirReal)).isDirectory()) throw new Error('not a directory');
   } catch (err) {
-    throw new TensorIOError('write-failed', outPath, `cannot be written: its directory ${dir} does not exist or is not a directory (${systemErrorText(err)}).`, {
+    const notDir = (err as NodeJS.ErrnoException).code === 'ENOTDIR';
+    throw new TensorIOError('write-failed', outPath, notDir
+      ? `cannot be written: a part of its directory ${dir} is a file, not a directory.`
+      : `cannot be written: its directory ${dir} does not exist (${systemErrorText(err)}).`, {
       cause: err,
-      hint: 'Create the directory first, or choose another output path.',
+      hint: notDir ? 'Choose an output path inside a directory.' : 'Create the directory first, or choose another output path.',
+    });
+  }
+  if (!(await stat(dirReal)).isDirectory()) {
+    throw new TensorIOError('write-failed', outPath, `cannot be written: ${dir} is a file, not a directory.`, {
+      hint: 'Choose an output path inside a directory.',
     });
   }
   const target = path.join(dirReal, path.basename(abs));
-  try {
-    if ((await stat(target)).isDirectory()) {
-      throw new TensorIOError('write-failed', outPath, 'is a directory; give a file name for the output.');
-    }
-  } catch (err) {
-    if (err instanceof TensorIOError) throw err;
+  const st = await stat(target).catch(() => undefined);
+  if (st?.isDirectory()) throw new TensorIOError('write-failed', outPath, 'is a directory; give a file name for the output.');
+  if (st && !st.isFile()) {
+    throw new TensorIOError('not-a-file', outPath, `is ${kindOf(st)}, not a regular file; refusing to replace it with the output.`, {
+      hint: 'Give the path of a file to create or replace.',
+    });
   }
   return target;
 }
@@ -60,4 +80,29 @@ export async function assertOutputNotInput(outPath: string, inputs: readonly str
       });
     }
   }
+}
+
+/** The first ancestor of `dir` (itself included) that exists and is not a directory, if any. */
+async function fileInTheWay(dir: string): Promise<string | undefined> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await stat(d).catch(() => undefined);
+    if (st) return st.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Throws a clear error when a part of `outPath`'s directory is a file (mkdir would say EEXIST or ENOTDIR). */
+export async function refuseFileAsDirectory(outPath: string): Promise<void> {
+  const blocker = await fileInTheWay(path.dirname(path.resolve(outPath)));
+  if (blocker !== undefined) {
+    throw new TensorIOError('write-failed', outPath, `cannot be written: ${blocker} is a file, not a directory.`, {
+      hint: 'Choose an output path inside a directory.',
+    });
+  }
+}
+
+/** Creates the directory an output goes into (and its parents), saying clearly when a file is in the way. */
+export async function ensureOutputDirectory(outPath: string): Promise<void> {
+  await refuseFileAsDirectory(outPath);
+  await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
 }

@@ -4,6 +4,7 @@
  * the file and, where it applies, the tensor.
  */
 import { DTYPE_INFO, elementCount, isDType, type DType } from './dtypes.js';
+import { MAX_JSON_DEPTH, scanJsonText } from '../../../shared/json/index.js';
 import { TensorIOError } from './errors.js';
 
 /** The safetensors reference implementation refuses headers above 100 MB; so do we. */
@@ -65,8 +66,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseHeader(file: string, headerBytes: Uint8Array, fileSize: number): ParsedHeader {
   const dataStart = 8 + headerBytes.byteLength;
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(utf8.decode(headerBytes));
+    text = utf8.decode(headerBytes);
+    json = JSON.parse(text);
   } catch (err) {
     throw new TensorIOError('header-not-json', file, `header is not valid UTF-8 JSON (${err instanceof Error ? err.message : String(err)}).`, {
       hint: 'The file is corrupt or not a safetensors file.',
@@ -74,6 +77,21 @@ export function parseHeader(file: string, headerBytes: Uint8Array, fileSize: num
   }
   if (!isRecord(json)) {
     throw new TensorIOError('header-not-object', file, `header JSON is ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}, not an object.`);
+  }
+  // JSON.parse keeps the last of two equal keys: a second tensor of the same name would silently replace the
+  // first (the reference reader refuses it). Deep nesting would overflow the stack of whatever walks it.
+  const scan = scanJsonText(text, MAX_JSON_DEPTH);
+  if (scan.depth > MAX_JSON_DEPTH) {
+    throw new TensorIOError('header-too-deep', file, `header JSON nests more than ${MAX_JSON_DEPTH} levels deep (a safetensors header nests 3).`, { hint: 'The file is corrupt or not a safetensors file.' });
+  }
+  if (scan.duplicateKey !== undefined) {
+    const top = scan.duplicateDepth === 1;
+    throw new TensorIOError(top ? 'duplicate-tensor' : 'bad-entry', file, top
+      ? `the header names tensor "${scan.duplicateKey}" twice.`
+      : `the header repeats the key "${scan.duplicateKey}" inside one entry.`, {
+      ...(top ? { tensor: scan.duplicateKey } : {}),
+      hint: 'The file is corrupt or was written by a faulty tool: write it again.',
+    });
   }
 
   const dataSize = fileSize - dataStart;

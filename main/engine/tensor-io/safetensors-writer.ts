@@ -16,7 +16,7 @@ import { TensorIOError, systemErrorText } from './errors.js';
 import { LEGACY_HASH_LENGTH, LEGACY_HASH_OFFSET } from './hashes.js';
 import { buildHeader, slotBytes, type BuiltHeader, type PlacedTensor, type PlannedTensor } from './header-builder.js';
 import { assertOutputNotInput, resolveOutputPath } from './output-guard.js';
-import { registerTempFile, temporaryPathFor, unregisterTempFile } from './temp-files.js';
+import { registerTempFile, removeStaleTempFiles, temporaryPathFor, unregisterTempFile } from './temp-files.js';
 import type { TensorPlacement, TensorWriter } from './tensor-writer.js';
 
 export interface WriterOptions {
@@ -89,6 +89,7 @@ export class SafetensorsWriter implements TensorWriter {
     // Validate before touching the disk: a bad plan leaves nothing behind.
     const reserve = new Map(Object.entries(options.reserve ?? {}));
     buildHeader(outPath, plan, metadata, reserve);
+    await removeStaleTempFiles(path.dirname(target), target);
     const tempPath = temporaryPathFor(target);
     let fh: FileHandle;
     try {

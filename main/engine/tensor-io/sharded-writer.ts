@@ -16,7 +16,7 @@ import { TensorIOError, systemErrorText } from './errors.js';
 import { validatePlan, type PlannedTensor } from './header-builder.js';
 import { assertOutputNotInput, resolveOutputPath } from './output-guard.js';
 import { SafetensorsWriter, type WriterOptions } from './safetensors-writer.js';
-import { registerTempFile, temporaryPathFor, unregisterTempFile } from './temp-files.js';
+import { registerTempFile, removeStaleTempFiles, temporaryPathFor, unregisterTempFile } from './temp-files.js';
 import type { TensorPlacement, TensorWriter } from './tensor-writer.js';
 
 export interface ShardedWriterOptions extends Omit<WriterOptions, 'hashData'> {
@@ -186,6 +186,7 @@ export async function createShardedWriter(outPath: string, plan: readonly Planne
   const indexPath = indexFileName(outPath);
   await assertOutputNotInput(indexPath, options.inputs ?? []);
   const indexTarget = await resolveOutputPath(indexPath);
+  await removeStaleTempFiles(path.dirname(indexTarget), indexTarget);
   const writers: SafetensorsWriter[] = [];
   try {
     for (let i = 0; i < groups.length; i++) {

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -53,9 +54,58 @@ function uninstall(): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
-/** `dir/name` → `dir/.name.lora-studio-tmp-<random>`: beside the target (same file system, so rename is atomic), hidden. */
+const MARKER = '.lora-studio-tmp-';
+/** `.<name>.lora-studio-tmp-<pid>-<12 hex>`: the only names the stale-temp sweep may remove. */
+const TEMP_NAME = /^\.(.+)\.lora-studio-tmp-([1-9][0-9]{0,9})-[0-9a-f]{12}$/;
+
+/**
+ * `dir/name` → `dir/.name.lora-studio-tmp-<pid>-<random>`: beside the target (same file system, so rename is
+ * atomic), hidden, and carrying the writer's pid so that a later run can tell a dead writer's leftover
+ * (SIGKILL, power loss) from a file another process is still writing.
+ */
 export function temporaryPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.lora-studio-tmp-${randomBytes(6).toString('hex')}`);
+  return path.join(path.dirname(target), `.${path.basename(target)}${MARKER}${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries in `dir` whose writer process is gone; with `target`, only those of that output.
+ * A temp whose pid is alive is kept (maybe another run writing now; maybe a recycled pid: kept either way).
+ * Temporaries on a file system shared between machines are judged by this machine's pids; such a leftover
+ * of a live writer elsewhere would be removed, which is why the names are never swept outside our own
+ * outputs' folders. Returns the paths removed; a missing or unreadable folder removes nothing.
+ */
+export async function removeStaleTempFiles(dir: string, target?: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || (target !== undefined && m[1] !== path.basename(target))) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processExists(pid)) continue;
+    const file = path.join(dir, name);
+    try {
+      await rm(file, { recursive: true, force: true });
+      removed.push(file);
+    } catch {
+      // Not ours to fight over (permissions): leave it.
+    }
+  }
+  return removed;
 }
 
 /** Records a temporary file to remove if the process ends before it is committed or aborted. */

@@ -1,5 +1,6 @@
 /** Reads a request body with a size limit and parses it as JSON, saying precisely what was wrong. */
 import type { IncomingMessage } from 'node:http';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../../shared/json/index.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; code: string; message: string };
 
@@ -31,9 +32,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     return { ok: false, status: 400, code: 'bad-request', message: 'The request body could not be read.' };
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch (e) {
     return { ok: false, status: 400, code: 'invalid-json', message: `The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) return { ok: false, status: 400, code: 'too-deep', message: tooDeepMessage('The request body') };
+  return { ok: true, value };
 }

@@ -7,7 +7,16 @@ export interface BindInfo {
   port: number;
 }
 
+/** How many Host headers the request carried (node keeps only the first in `req.headers`). */
+function hostHeaderCount(req: IncomingMessage): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') n++;
+  return n;
+}
+
+/** Exactly one Host header, naming the address we are bound to: a second one is what a smuggling proxy or rebinding trick sends. */
 export function requestHostAllowed(req: IncomingMessage, bind: BindInfo): boolean {
+  if (hostHeaderCount(req) !== 1) return false;
   const host = parseHostHeader(req.headers.host);
   return host !== null && hostAllowed(host, bind.host, bind.port);
 }

@@ -51,6 +51,12 @@ architecture and, once connected to a model, how its modules map onto it.`,
       filters: [SAFETENSORS],
       allowDirectory: true,
     }),
+    allowNonFinite: param.boolean({
+      label: 'Allow NaN / Inf',
+      description: 'Accept a LoRA whose factors or alpha hold NaN or Inf (refused by default: merging it writes NaN/Inf weights).',
+      default: false,
+      advanced: true,
+    }),
   },
 });
 

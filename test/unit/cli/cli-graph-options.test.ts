@@ -44,6 +44,7 @@ const MAP: Record<CommandName, Record<string, Mapping>> = {
     '--out': { value: '/m/x.safetensors', node: T('save-model'), param: 'path', expected: '/m/x.safetensors' },
     '--dtype': { value: 'bf16', node: T('save-model'), param: 'dtype', expected: 'bf16' },
     '--allow-unmatched': { node: T('apply-lora'), param: 'allowUnmatched', expected: true },
+    '--allow-nonfinite': { node: T('load-lora'), param: 'allowNonFinite', expected: true },
     '--accept-architecture-mismatch': { node: T('apply-lora'), param: 'acceptArchitectureMismatch', expected: true },
     '--max-shard-size': { value: '500KB', node: T('save-model'), param: 'maxShardSize', expected: '500KB' },
     '--method': { value: 'ties', node: T('bake-loras'), param: 'method', expected: 'ties' },
@@ -55,6 +56,7 @@ const MAP: Record<CommandName, Record<string, Mapping>> = {
     '--unet-strength': { value: '0.75', node: T('block-weights'), param: 'unetStrength', expected: 0.75 },
   },
   combine: {
+    '--allow-nonfinite': { node: T('load-lora'), param: 'allowNonFinite', expected: true },
     '--lora': { value: '/m/a.safetensors:-0.4', node: T('combine-loras'), param: 'weight', edgePort: 'loras', expected: -0.4 },
     '--out': { value: '/m/x', node: T('save-lora'), param: 'path', expected: '/m/x' },
     '--format': { value: 'peft', node: T('save-lora'), param: 'format', expected: 'peft' },
@@ -72,6 +74,7 @@ const MAP: Record<CommandName, Record<string, Mapping>> = {
     '--unet-strength': { value: '2', node: T('block-weights'), param: 'unetStrength', expected: 2 },
   },
   resize: {
+    '--allow-nonfinite': { node: T('load-lora'), param: 'allowNonFinite', expected: true },
     '--lora': { value: '/m/r.safetensors', node: T('load-lora'), param: 'path', expected: '/m/r.safetensors' },
     '--rank': { value: '4', node: T('resize-rank'), param: 'rank', expected: 4 },
     '--dynamic': { value: 'sv_cumulative', node: T('resize-rank'), param: 'method', expected: 'sv_cumulative' },

@@ -40,7 +40,7 @@ describe('SafetensorsWriter', () => {
     const out = path.join(dir, 'out.safetensors');
     const w = await createSafetensorsWriter(out, planOf(tensors), { format: 'pt', note: 'héllo' });
     expect(path.dirname(w.tempPath)).toBe(dir);
-    expect(path.basename(w.tempPath)).toMatch(/^\.out\.safetensors\.lora-studio-tmp-[0-9a-f]{12}$/);
+    expect(path.basename(w.tempPath)).toMatch(/^\.out\.safetensors\.lora-studio-tmp-\d+-[0-9a-f]{12}$/);
     expect(liveTempFiles()).toContain(w.tempPath);
     for (const t of tensors) {
       expect(w.nextTensor).toBe(t.name);

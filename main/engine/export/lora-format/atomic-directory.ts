@@ -8,7 +8,8 @@
 import { lstat, mkdir, open, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../../errors.js';
-import { temporaryPathFor } from '../../tensor-io/temp-files.js';
+import { refuseFileAsDirectory } from '../../tensor-io/output-guard.js';
+import { removeStaleTempFiles, temporaryPathFor } from '../../tensor-io/temp-files.js';
 
 /** Files an adapter directory may hold that we are willing to replace. */
 const ADAPTER_FILES = new Set(['adapter_model.safetensors', 'adapter_config.json', 'README.md', 'adapter_model.bin']);
@@ -71,11 +72,13 @@ export async function writeTextFile(file: string, text: string): Promise<void> {
 
 export async function writeDirectoryAtomically<T>(target: string, inputs: readonly string[], fill: (tempDir: string) => Promise<T>): Promise<T> {
   const parent = path.dirname(path.resolve(target));
+  await refuseFileAsDirectory(target);
   if (!(await exists(parent))) {
     throw new EngineError('output-parent-missing', `${target}: the folder ${parent} does not exist.`, { file: target, hint: 'Create it first.' });
   }
   await refuseInputsInside(target, inputs);
   const replacing = await checkReplaceable(target);
+  await removeStaleTempFiles(parent, path.resolve(target));
   const temp = temporaryPathFor(path.resolve(target));
   await mkdir(temp);
   let result: T;

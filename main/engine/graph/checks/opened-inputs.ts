@@ -27,7 +27,7 @@ export class OpenedInputs {
     if (!p) {
       p = (async () => {
         try {
-          const value = await loadLora(file);
+          const value = await loadLora(file, undefined, { headersOnly: true });
           let fileBytes = 0;
           for (const f of value.inputs) fileBytes += (await stat(f)).size;
           return { ok: true as const, value: { ...value, fileBytes } };

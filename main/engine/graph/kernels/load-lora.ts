@@ -5,6 +5,7 @@
 import type { Report } from '../../../../shared/ipc/reports.js';
 import { loadLora } from '../../../../shared/nodes/catalogue/load.js';
 import { loadAdapter } from '../../adapters/load-adapter.js';
+import { refuseNonFinite } from '../../adapters/non-finite.js';
 import { summarizeAdapter, type ValueCount } from '../../adapters/summary.js';
 import { FAMILY_TITLE } from '../../naming/components.js';
 import { loraValueFromAdapter } from '../../values/from-adapter.js';
@@ -15,6 +16,7 @@ const list = (values: readonly ValueCount[]): string => values.map((v) => String
 export const loadLoraKernel = defineKernel(loadLora, async ({ node, params, run }) => {
   const adapter = await loadAdapter(params.path, { signal: run.signal });
   try {
+    if (!params.allowNonFinite) await refuseNonFinite(adapter, run.signal);
     const lora = loraValueFromAdapter(adapter);
     const s = summarizeAdapter(adapter);
     for (const note of adapter.notes) run.log?.(`${node.title}: ${note}`);

@@ -2,16 +2,15 @@
  * Save LoRA: a kohya file or a PEFT directory (export/save-lora.ts), streamed a module at a time through the
  * pool, written atomically; the recipe records the inputs and what made the LoRA.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { saveLora } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { saveLora as saveLoraFiles, type LoraDtype } from '../../export/save-lora.js';
 import { isHfFamily } from '../../naming/components.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { defineKernel } from '../kernel.js';
-import { loraRecipe } from '../lora-recipe.js';
+import { loraRecipe, loraRecipeWidth } from '../lora-recipe.js';
 import { refuseExisting } from './save-model.js';
+import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
 const DTYPES: Readonly<Record<string, LoraDtype | 'same'>> = { same: 'same', fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
@@ -23,8 +22,9 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
   const format = params.format === 'auto' ? (isHfFamily(lora.architecture.family) ? 'peft' : 'kohya') : params.format;
   refuseExisting(out, params.ifExists, node);
-  await mkdir(path.dirname(out), { recursive: true });
-  const recipe = loraRecipe(lora, { format, dtype: params.dtype, graph: upstream() }, options.hashInputs !== false, run.signal);
+  await ensureOutputDirectory(out);
+  const recipeParams = { format, dtype: params.dtype, graph: upstream() };
+  const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveLoraFiles(
     lora,
@@ -34,6 +34,7 @@ export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, para
       dtype,
       pool: await pool(),
       recipe,
+      recipeWidth: loraRecipeWidth(lora, recipeParams),
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
     },

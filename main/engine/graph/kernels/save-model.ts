@@ -3,7 +3,6 @@
  * untouched tensors copied byte for byte, patched ones computed and rounded once; temp file, fsync, rename,
  * so a failure or Stop leaves no partial file.
  */
-import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
@@ -13,7 +12,8 @@ import { saveModel as saveModelFile } from '../../export/save-model.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineKernel } from '../kernel.js';
-import { modelRecipe } from '../model-recipe.js';
+import { modelRecipe, modelRecipeWidth } from '../model-recipe.js';
+import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
 export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', node: { id: string; title: string }): void {
   if (ifExists === 'error' && existsSync(out)) {
@@ -29,10 +29,11 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
   const model = inputs.one('model', 'model');
   const out = params.path;
   refuseExisting(out, params.ifExists, node);
-  await mkdir(path.dirname(out), { recursive: true });
+  await ensureOutputDirectory(out);
   const shardBytes = parseByteSize(params.maxShardSize);
   const maxShardSize = shardBytes > 0 ? shardBytes : undefined;
-  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);
+  const recipeParams = { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() };
+  const recipe = modelRecipe(model, recipeParams, options.hashInputs !== false, run.signal);
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
@@ -42,6 +43,7 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
       ...(maxShardSize ? { maxShardSize } : {}),
       pool: await pool(),
       recipe,
+      recipeWidth: modelRecipeWidth(model, recipeParams),
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
       modelspec: modelspecFor(model.base.keyMap.architecture, path.basename(out).replace(/\.safetensors$/i, ''), false),

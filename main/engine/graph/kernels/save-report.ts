@@ -1,18 +1,17 @@
 /** Save Report: the connected reports as one JSON file, { "reports": [...] } in connection order, written atomically. */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { saveReport } from '../../../../shared/nodes/catalogue/export.js';
 import { APP_VERSION } from '../../../../shared/app-info.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { defineKernel } from '../kernel.js';
 import { refuseExisting } from './save-model.js';
+import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
 export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, params, run }) => {
   const reports = inputs.all('reports', 'report').map((i) => i.value.report);
   const out = params.path;
   refuseExisting(out, params.ifExists, node);
-  await mkdir(path.dirname(out), { recursive: true });
+  await ensureOutputDirectory(out);
   const text = `${JSON.stringify({ tool: 'lora-studio', version: APP_VERSION, createdAt: new Date().toISOString(), reports }, null, 2)}\n`;
   const bytes = await writeFileAtomic(out, text, { signal: run.signal });
   return {

@@ -1,0 +1,1 @@
+export { MAX_JSON_DEPTH, jsonDepth, scanJsonText, tooDeepMessage, type JsonTextScan } from './limits.js';
