@@ -6,6 +6,7 @@ import { ifExists, JSON_FILES, SAFETENSORS } from './common.js';
 export const saveModel = defineNode({
   type: 'lora-studio/save-model',
   title: 'Save Model',
+  aliases: ['CheckpointSave', 'Save Checkpoint', 'ModelSave'],
   category: 'Export',
   description: 'Writes a model as safetensors, streaming tensor by tensor.',
   keywords: ['export', 'write', 'checkpoint', 'safetensors', 'bake', 'shard'],

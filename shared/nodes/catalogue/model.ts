@@ -5,6 +5,7 @@ import { blocks, patterns, selectionMode, strength } from './common.js';
 export const applyLora = defineNode({
   type: 'lora-studio/apply-lora',
   title: 'Apply LoRA',
+  aliases: ['LoraLoader', 'LoraLoaderModelOnly'],
   category: 'Model',
   description: 'Patches a model with a LoRA at a strength; chain several to stack them.',
   keywords: ['bake', 'fuse', 'merge into', 'patch', 'stack', 'lora loader'],
@@ -38,6 +39,7 @@ stacks the patches in order. Modules that match nothing in the model stop the ru
 export const mergeModels = defineNode({
   type: 'lora-studio/merge-models',
   title: 'Merge Models',
+  aliases: ['ModelMergeSimple', 'ModelMergeAdd', 'ModelMergeSubtract', 'CheckpointMerger'],
   category: 'Model',
   description: 'Checkpoint merge: weighted sum of two models, or add difference A + (B − C)·m.',
   keywords: ['checkpoint merger', 'weighted sum', 'add difference', 'blend', 'mix models'],
