@@ -138,13 +138,10 @@ function CanvasEntries({ flow }: { readonly flow: { x: number; y: number } }) {
   const [category, setCategory] = useState<string | null>(null);
   const paste = async (): Promise<void> => {
     close();
-    let text: string | null = null;
-    try {
-      text = await navigator.clipboard.readText();
-    } catch {
-      // Not readable here (permission, http): the nodes copied in this window are still there.
-    }
-    const ids = (text && pasteText(store, text, flow)) || (lastCopiedText() !== null ? pasteText(store, lastCopiedText() as string, flow) : undefined);
+    // Nodes copied in this window first; else the system clipboard (Electron, or a browser that allows it:
+    // a permission prompt must not leave the menu waiting).
+    const text = lastCopiedText() ?? (await Promise.race([navigator.clipboard.readText().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 500))]));
+    const ids = text ? pasteText(store, text, flow) : undefined;
     if (!ids) store.getState().toast('info', 'Nothing to paste: copy nodes first (Ctrl+C).');
   };
   const sub: ReactNode =
@@ -167,7 +164,7 @@ function CanvasEntries({ flow }: { readonly flow: { x: number; y: number } }) {
       <div className="menu-note">Add node</div>
       {NODE_CATEGORIES.map((c) => (
         <div key={c}>
-          <button type="button" role="menuitem" aria-haspopup="menu" aria-expanded={category === c} onClick={() => setCategory(category === c ? null : c)}>
+          <button type="button" role="menuitem" className="category" aria-haspopup="menu" aria-expanded={category === c} onClick={() => setCategory(category === c ? null : c)}>
             <span className="swatch" style={{ background: CATEGORY_INFO[c].color }} aria-hidden="true" /> {c} {category === c ? '▾' : '▸'}
           </button>
           {category === c && (
