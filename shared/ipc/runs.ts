@@ -8,6 +8,8 @@ export const runOptionsSchema = z.object({
   onlyNodes: z.array(z.string()).optional(),
   /** Ignore cached results and recompute everything. */
   noCache: z.boolean().optional(),
+  /** The user agreed to write over existing outputs of Save nodes set to "ask" (If the file exists). */
+  overwrite: z.boolean().optional(),
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 

@@ -3,7 +3,7 @@
  * node names, right-click menus on a node, a connection and the canvas, and bypass / mute (Ctrl+B / Ctrl+M)
  * that the run honours.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,39 @@ describe.skipIf(!chromiumAvailable())('ComfyUI habits: quick-add aliases, right-
     await page.getByRole('menu', { name: 'Node menu' }).getByRole('menuitem', { name: /^Turn mute off/ }).click();
     await expect.poll(() => nodeById(page, 'load-lora-1').locator('.studio-node.mode-mute').count()).toBe(0);
     await expect.poll(() => page.getByRole('tabpanel').textContent(), { timeout: 15_000 }).toBe('No problems: the graph is ready to run.');
+  });
+
+  it('Run asks before writing over an existing output: Cancel writes nothing, Overwrite replaces it, Number the files writes name_00001', async () => {
+    const written = path.join(server.outputDir, 'habits-out.safetensors');
+    const before = statSync(written).mtimeMs;
+    const strength = nodeById(page, 'apply-lora-1').getByRole('spinbutton', { name: 'Strength' });
+    const dialog = page.getByRole('dialog', { name: 'Overwrite the existing file?' });
+    await setField(strength, '0.7');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await dialog.textContent()).toContain(`${written} already exists`);
+    await screenshot(page, 'overwrite-question');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForTimeout(500);
+    expect(statSync(written).mtimeMs).toBe(before);
+
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Overwrite' }).click();
+    await expect.poll(() => runStatus(page), { timeout: 120_000 }).toMatch(/^Finished in/);
+    expect(statSync(written).mtimeMs).toBeGreaterThan(before);
+
+    await setField(strength, '0.6');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Number the files' }).click();
+    const numbered = path.join(server.outputDir, 'habits-out_00001.safetensors');
+    await expect.poll(() => existsSync(numbered), { timeout: 120_000 }).toBe(true);
+    await expect.poll(() => runStatus(page), { timeout: 120_000 }).toMatch(/^Finished in/);
+    // The node now numbers its files: the next run writes _00002 without asking.
+    await setField(strength, '0.5');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => existsSync(path.join(server.outputDir, 'habits-out_00002.safetensors')), { timeout: 120_000 }).toBe(true);
+    expect(await dialog.count()).toBe(0);
+    await expect.poll(() => runStatus(page), { timeout: 120_000 }).toMatch(/^Finished in/);
   });
 
   it('no console errors or warnings', () => {

@@ -27,6 +27,7 @@ interface RunFlags {
   workers?: string;
   hash: boolean;
   quiet?: boolean;
+  overwrite?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -38,6 +39,7 @@ export function registerRun(program: Command): void {
     .option('--out-dir <dir>', 'write every output into this folder (file names kept)')
     .option('--only <ids>', 'run only these nodes (comma-separated) and what they need')
     .option('--workers <n>', 'worker threads (default: number of cores)')
+    .option('--overwrite', 'write over existing outputs of Save nodes whose "If the file exists" is ask (the default)')
     .option('--no-hash', 'do not hash the inputs for the recipe stored in outputs')
     .option('--json', 'print the run result (status, files, reports) as JSON on stdout')
     .option('-q, --quiet', 'no progress, only problems and results')
@@ -76,7 +78,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
   const controller = abortOnSignals();
   try {
     service.onEvent(createRunLog(process.stderr, flags.quiet === true));
-    const start = await service.runGraph(document, onlyNodes ? { onlyNodes } : {}, context);
+    const start = await service.runGraph(document, { ...(onlyNodes ? { onlyNodes } : {}), ...(flags.overwrite ? { overwrite: true } : {}) }, context);
     if (start.status !== 'started') {
       const problems = start.status === 'invalid' ? start.problems : [];
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -34,7 +34,7 @@ function bakeGraph(out = 'out/baked.safetensors'): { g: GraphBuilder; ids: Recor
   const model = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
   const lora = g.node(T.loadLora, { path: 'style-lora.safetensors' });
   const apply = g.node(T.applyLora, { strength: 0.5 });
-  const save = g.node(T.saveModel, { path: out });
+  const save = g.node(T.saveModel, { path: out, ifExists: 'overwrite' });
   const inspect = g.node(T.inspect, { spectra: false });
   g.edge(model, 'model', apply, 'model');
   g.edge(lora, 'lora', apply, 'lora');

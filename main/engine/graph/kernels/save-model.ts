@@ -4,7 +4,6 @@
  * so a failure or Stop leaves no partial file.
  */
 import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
@@ -14,21 +13,11 @@ import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineKernel } from '../kernel.js';
 import { modelRecipe } from '../model-recipe.js';
-
-export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', node: { id: string; title: string }): void {
-  if (ifExists === 'error' && existsSync(out)) {
-    throw new EngineError('output-exists', `${node.title}: “${out}” already exists and this node is set to stop rather than overwrite it.`, {
-      node: node.id,
-      file: out,
-      hint: 'Choose another name, delete the file, or set “If the file exists” to Overwrite.',
-    });
-  }
-}
+import { outputTarget } from '../output-target.js';
 
 export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const model = inputs.one('model', 'model');
-  const out = params.path;
-  refuseExisting(out, params.ifExists, node);
+  const out = outputTarget(node, params.path, params.ifExists, options);
   await mkdir(path.dirname(out), { recursive: true });
   const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
   const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);

@@ -6,12 +6,11 @@ import { APP_VERSION } from '../../../../shared/app-info.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { defineKernel } from '../kernel.js';
-import { refuseExisting } from './save-model.js';
+import { outputTarget } from '../output-target.js';
 
-export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, params, run }) => {
+export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, params, run, options }) => {
   const reports = inputs.all('reports', 'report').map((i) => i.value.report);
-  const out = params.path;
-  refuseExisting(out, params.ifExists, node);
+  const out = outputTarget(node, params.path, params.ifExists, options);
   await mkdir(path.dirname(out), { recursive: true });
   const text = `${JSON.stringify({ tool: 'lora-studio', version: APP_VERSION, createdAt: new Date().toISOString(), reports }, null, 2)}\n`;
   const bytes = await writeFileAtomic(out, text, run.signal);
