@@ -23,7 +23,8 @@ export function useValidation(api: PlatformApi, store: AppStore): void {
       engineTimer = null;
       const doc = store.getState().doc;
       if (doc.nodes.length === 0) return;
-      api.validateGraph(doc).then(
+      const baseDir = store.getState().sourceDir;
+      api.validateGraph(doc, baseDir !== null ? { baseDir } : {}).then(
         (problems) => {
           if (store.getState().doc === doc) store.getState().setProblems(problems);
         },

@@ -11,6 +11,12 @@ export interface RunActions {
   stop(): Promise<void>;
 }
 
+/** The folder this window's document resolves relative paths against (its own, never another tab's). */
+function documentBase(store: AppStore): { baseDir?: string } {
+  const dir = store.getState().sourceDir;
+  return dir !== null ? { baseDir: dir } : {};
+}
+
 /**
  * Save nodes set to "ask" whose output exists: the user chooses before anything is written. true: overwrite
  * this time; false: nothing to ask (or the nodes were switched to numbering); null: cancelled.
@@ -18,7 +24,7 @@ export interface RunActions {
 async function askToOverwrite(api: PlatformApi, store: AppStore): Promise<boolean | null> {
   let problems: Problem[];
   try {
-    problems = await api.validateGraph(store.getState().doc);
+    problems = await api.validateGraph(store.getState().doc, documentBase(store));
   } catch {
     return false; // runGraph reports what is wrong
   }
@@ -58,7 +64,7 @@ export function createRunActions(api: PlatformApi, store: AppStore): RunActions 
       s.runRequested();
       s.setBottomTab('run');
       try {
-        const r = await api.runGraph(store.getState().doc, overwrite ? { overwrite: true } : {});
+        const r = await api.runGraph(store.getState().doc, { ...documentBase(store), ...(overwrite ? { overwrite: true } : {}) });
         if (r.status === 'started') store.getState().runAccepted(r.runId);
         else if (r.status === 'busy') {
           store.getState().runAccepted(r.runId);
