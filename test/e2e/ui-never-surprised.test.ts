@@ -3,10 +3,11 @@
  * own folder even after another graph was saved elsewhere (in this tab or another one); an architecture
  * mismatch is one line before Run, with the module list folded away; a fixed problem disappears on undo.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
@@ -120,6 +121,38 @@ describe.skipIf(!chromiumAvailable())('never surprised', () => {
     await expect.poll(problemsText, { timeout: 20_000 }).toBe('No problems: the graph is ready to run.');
     await expect.poll(() => nodeById(page, apply).locator('.problem-badge').count()).toBe(0);
     expect(await page.getByRole('tab', { name: /^Problems/ }).textContent()).toBe('Problems');
+  });
+
+  it('a file dialog opens at the last folder used for that kind of file, never in the app’s own examples', async () => {
+    const loras = path.join(work, 'my-loras');
+    mkdirSync(loras, { recursive: true });
+    copyFileSync(path.join(DEMO, 'character-lora.safetensors'), path.join(loras, 'character.safetensors'));
+    const browse = async (nodeId: string, field: string): Promise<Locator> => {
+      await nodeById(page, nodeId).getByRole('button', { name: `Browse for ${field}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Choose ${field.toLowerCase()}` });
+      await dialog.waitFor();
+      return dialog;
+    };
+    const first = await dropFromLibrary(page, 'Load LoRA', { x: 30, y: 420 });
+    let dialog = await browse(first, 'LoRA file');
+    await setField(dialog.getByRole('textbox', { name: 'Folder' }), loras);
+    await dialog.getByRole('option', { name: /character\.safetensors/ }).click();
+    await dialog.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => nodeById(page, first).getByRole('textbox', { name: 'LoRA file' }).inputValue()).toBe(path.join(loras, 'character.safetensors'));
+
+    const second = await dropFromLibrary(page, 'Load LoRA', { x: 330, y: 420 });
+    dialog = await browse(second, 'LoRA file');
+    await expect.poll(() => dialog.getByRole('textbox', { name: 'Folder' }).inputValue()).toBe(loras);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // An example's LoRA: the dialog opens at the user's LoRA folder, not inside the app's demo files.
+    await openExample(page, /^Bake a LoRA stack/);
+    const exampleLora = page.locator('.react-flow__node').filter({ has: page.getByRole('textbox', { name: 'LoRA file' }) }).first();
+    await exampleLora.getByRole('button', { name: 'Browse for LoRA file' }).click();
+    dialog = page.getByRole('dialog', { name: 'Choose lora file' });
+    await expect.poll(() => dialog.getByRole('textbox', { name: 'Folder' }).inputValue()).toBe(loras);
+    await screenshot(page, 'file-dialog-last-folder');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('no console errors or warnings', () => {
