@@ -26,7 +26,7 @@ stacks the patches in order. Modules that match nothing in the model stop the ru
   outputs: [{ name: 'model', label: 'Model', type: 'model', description: 'The patched model.' }],
   params: {
     strength: strength('Strength', 'Multiplier m on ΔW for UNet / transformer / LLM modules.'),
-    teStrength: strength('Text encoder strength', 'Multiplier on ΔW for text encoder modules.', false),
+    teStrength: strength('Text encoder strength', 'Multiplier on ΔW for text encoder modules.'),
     allowUnmatched: param.boolean({
       label: 'Allow unmatched',
       description: 'Skip (and report) LoRA modules that match no tensor of the model instead of stopping.',
