@@ -191,7 +191,7 @@ describe.skipIf(!chromiumAvailable())('ComfyUI habits: quick-add aliases, right-
   it('Run asks before writing over an existing output: Cancel writes nothing, Overwrite replaces it, Number the files writes name_00001', async () => {
     const written = path.join(server.outputDir, 'habits-out.safetensors');
     const before = statSync(written).mtimeMs;
-    const strength = nodeById(page, 'apply-lora-1').getByRole('spinbutton', { name: 'Strength' });
+    const strength = nodeById(page, 'apply-lora-1').getByRole('spinbutton', { name: 'Strength', exact: true });
     const dialog = page.getByRole('dialog', { name: 'Overwrite the existing file?' });
     await setField(strength, '0.7');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
