@@ -18,17 +18,21 @@ function read(): Record<string, string> {
 /** "open:LoRA file", "save:Output": the pick mode and the param's label name the kind. */
 export const folderKind = (mode: string, label: string): string => `${mode}:${label}`;
 
+/** The last folder for this kind, else the last one any file of the same pick mode came from. */
 export function lastFolder(kind: string): string | undefined {
-  const v = read()[kind];
+  const all = read();
+  const v = all[kind] ?? all[anyOfMode(kind)];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+const anyOfMode = (kind: string): string => `${kind.split(':')[0] ?? ''}:*`;
 
 /** Remembers the folder of a chosen path (a chosen folder itself for folder pickers). */
 export function rememberFolder(kind: string, chosen: string, isFolder: boolean): void {
   const dir = isFolder ? chosen : parentPath(chosen);
   if (dir === undefined) return;
   try {
-    localStorage.setItem(KEY, JSON.stringify({ ...read(), [kind]: dir }));
+    localStorage.setItem(KEY, JSON.stringify({ ...read(), [kind]: dir, [anyOfMode(kind)]: dir }));
   } catch {
     // Storage full or disabled: the dialog falls back to the document's folder.
   }
