@@ -1,6 +1,6 @@
 import type { PlatformApi } from '../../../shared/ipc/api.js';
 import { PlatformApiError } from '../../../shared/ipc/errors.js';
-import { PROBLEM_CODES, type Problem } from '../../../shared/graph/index.js';
+import { hasErrors, PROBLEM_CODES, type Problem } from '../../../shared/graph/index.js';
 import { commitPendingEdits } from '../app/commit-pending-edits.js';
 import { composite } from '../commands/command.js';
 import { setNodeParam } from '../commands/set-node-param.js';
@@ -28,6 +28,8 @@ async function askToOverwrite(api: PlatformApi, store: AppStore): Promise<boolea
   } catch {
     return false; // runGraph reports what is wrong
   }
+  // The run will be refused and say why: no question about files it would not write.
+  if (hasErrors(problems)) return false;
   const existing = problems.filter((p) => p.code === PROBLEM_CODES.outputExists && p.severity === 'warning' && p.nodeId !== undefined);
   if (existing.length === 0) return false;
   const files = existing.map((p) => /“(.*)”/.exec(p.message)?.[1] ?? p.nodeTitle ?? '');
