@@ -3,7 +3,7 @@
  * own folder even after another graph was saved elsewhere (in this tab or another one); an architecture
  * mismatch is one line before Run, with the module list folded away; a fixed problem disappears on undo.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,7 @@ describe.skipIf(!chromiumAvailable())('never surprised', () => {
   }, 240_000);
 
   afterAll(async () => {
+    expect(existsSync(path.join(repoRoot, 'assets', 'examples', 'other-tab.json'))).toBe(false);
     await browser?.close();
     await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
@@ -42,7 +43,11 @@ describe.skipIf(!chromiumAvailable())('never surprised', () => {
   async function saveAs(p: Page, name: string): Promise<void> {
     await p.getByRole('button', { name: 'Save as…' }).click();
     const dialog = p.getByRole('dialog', { name: 'Save graph as' });
-    await setField(dialog.getByRole('textbox', { name: 'Folder' }), work);
+    const folder = dialog.getByRole('textbox', { name: 'Folder' });
+    // The first listing must have arrived, or it would replace the folder typed here.
+    await expect.poll(() => folder.inputValue()).not.toBe('');
+    await setField(folder, work);
+    await expect.poll(() => folder.inputValue()).toBe(work);
     await dialog.getByRole('textbox', { name: 'File name' }).fill(name);
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => p.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000 }).toBe(`${name}.json`);
@@ -135,6 +140,7 @@ describe.skipIf(!chromiumAvailable())('never surprised', () => {
     };
     const first = await dropFromLibrary(page, 'Load LoRA', { x: 30, y: 420 });
     let dialog = await browse(first, 'LoRA file');
+    await expect.poll(() => dialog.getByRole('textbox', { name: 'Folder' }).inputValue()).not.toBe('');
     await setField(dialog.getByRole('textbox', { name: 'Folder' }), loras);
     await dialog.getByRole('option', { name: /character\.safetensors/ }).click();
     await dialog.getByRole('button', { name: 'Open', exact: true }).click();
