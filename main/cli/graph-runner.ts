@@ -17,6 +17,8 @@ export interface GraphRunOptions {
   readonly hash: boolean;
   /** No progress bars. */
   readonly quiet: boolean;
+  /** Write over existing outputs of Save nodes whose "If the file exists" is ask. */
+  readonly overwrite?: boolean;
   /** One line per finished node (default: unless quiet). */
   readonly nodeLines?: boolean;
   readonly context: GraphContext;
@@ -50,7 +52,7 @@ export async function runGraphDocument(document: GraphDocument, options: GraphRu
     service.onEvent((e) => {
       if (e.type === 'node-finished' && e.report) nodeReports.push(e.report);
     });
-    const start = await service.runGraph(document, options.onlyNodes ? { onlyNodes: [...options.onlyNodes] } : {}, options.context);
+    const start = await service.runGraph(document, { ...(options.onlyNodes ? { onlyNodes: [...options.onlyNodes] } : {}), ...(options.overwrite ? { overwrite: true } : {}) }, options.context);
     if (start.status !== 'started') options.onInvalid(start.status === 'invalid' ? start.problems : []);
     if (!options.quiet) {
       const backend = await service.getBackendInfo();

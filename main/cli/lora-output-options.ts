@@ -48,6 +48,7 @@ export function addSaveLora(b: GraphBuilder, source: string, flags: LoraOutputFl
   const save = b.add(saveLora, 3, `--out ${flags.out}`);
   b.connect(source, save, 'lora');
   b.set(save, 'path', path.resolve(flags.out), '--out', flags.out);
+  b.set(save, 'ifExists', 'overwrite', '--out', 'replaced if it exists');
   b.set(save, 'format', 'auto', '--format');
   b.setFromFlag(save, 'format', '--format', flags.format);
   b.setFromFlag(save, 'dtype', '--dtype', flags.dtype);

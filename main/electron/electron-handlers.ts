@@ -51,7 +51,7 @@ const GRAPH_FILTERS: FileFilter[] = [{ name: 'LoRA Studio graph or ComfyUI workf
 
 export function createElectronHandlers(deps: ElectronHandlerDeps): ApiHandlers {
   const { engine, files, access, dialogs } = deps;
-  const context = () => graphContextFor(files.baseDir(), deps.context ?? {});
+  const context = (baseDir?: string) => graphContextFor(baseDir ?? files.baseDir(), deps.context ?? {});
   const startFolder = (): string | undefined => {
     const doc = files.documentPath();
     return doc === null ? undefined : path.dirname(doc);

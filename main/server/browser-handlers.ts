@@ -16,7 +16,7 @@ const unsupported = (what: string, hint: string): EngineError => new EngineError
 
 export function createBrowserHandlers(engine: EngineApi, files: ShellFiles, options: GraphContextOptions = {}): ApiHandlers {
   // Browser mode learns the open graph from open/save/setDocumentState (the last one wins across tabs).
-  const context = () => graphContextFor(files.baseDir(), options);
+  const context = (baseDir?: string) => graphContextFor(baseDir ?? files.baseDir(), options);
   return {
     getAppInfo: async () => ({
       name: APP_NAME,

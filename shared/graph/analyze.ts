@@ -8,6 +8,7 @@ import type { AnyNodeDefinition } from '../nodes/definition.js';
 import { PORT_TYPE_INFO, portTypesCompatible } from '../nodes/ports.js';
 import { findInput, findOutput, type NodeRegistry } from '../nodes/registry.js';
 import type { GraphDocument, GraphEdge, GraphNode } from './document.js';
+import { effectiveDocument, type SkippedNode } from './node-modes.js';
 import { migrateNodeParams, parseNodeParams, parseParams } from './node-params.js';
 import { PROBLEM_CODES as C, type Problem } from './problems.js';
 import { nodeTitle } from './titles.js';
@@ -28,11 +29,16 @@ export interface GraphAnalysis {
   readonly edgeParams: ReadonlyMap<string, Record<string, unknown>>;
   /** Edges whose ends and ports exist and whose types match. */
   readonly validEdges: readonly GraphEdge[];
+  /** The document as it runs: bypassed and muted nodes (and what depends only on them) taken out. */
+  readonly effective: GraphDocument;
+  /** Nodes of the document that do not run because of bypass / mute. */
+  readonly skipped: readonly SkippedNode[];
 }
 
 const INACTIVE_NOTE = ' (Not run: the node feeds no output that is being run.)';
 
-export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options: AnalyzeOptions = {}): GraphAnalysis {
+export function analyzeGraph(original: GraphDocument, registry: NodeRegistry, options: AnalyzeOptions = {}): GraphAnalysis {
+  const { doc, skipped } = effectiveDocument(original, registry);
   const problems: Problem[] = [];
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const nodeIds = doc.nodes.map((n) => n.id);
@@ -112,12 +118,17 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
   }
   if (targets.length === 0 && !options.onlyNodes) {
     const sinks = registry.list().filter((d) => d.sink).map((d) => d.title);
-    problems.push({
-      severity: 'error',
-      code: C.noSink,
-      message: 'Nothing to run: the graph has no output node.',
-      hint: `Add one of: ${sinks.join(', ')}.`,
-    });
+    const skippedSinks = original.nodes.filter((n) => registry.get(n.type)?.sink && skipped.some((s) => s.nodeId === n.id));
+    problems.push(
+      skippedSinks.length > 0
+        ? {
+            severity: 'error',
+            code: C.noSink,
+            message: `Nothing to run: every output node is bypassed, muted or needs a node that is (${skippedSinks.map((n) => nodeTitle(n, registry)).join(', ')}).`,
+            hint: 'Right-click a node and choose Bypass / Mute again (Ctrl+B / Ctrl+M) to turn it back on.',
+          }
+        : { severity: 'error', code: C.noSink, message: 'Nothing to run: the graph has no output node.', hint: `Add one of: ${sinks.join(', ')}.` },
+    );
   }
   const linked = doc.edges.filter((e) => byId.has(e.source) && byId.has(e.target));
   const active = upstreamClosure(targets, nodeIds, linked);
@@ -165,7 +176,7 @@ export function analyzeGraph(doc: GraphDocument, registry: NodeRegistry, options
     if (p.severity !== 'error' || involved.length === 0 || involved.some((id) => active.has(id))) return p;
     return { ...p, severity: 'warning', message: p.message + INACTIVE_NOTE };
   });
-  return { problems: downgraded, targets, active, params, edgeParams, validEdges };
+  return { problems: downgraded, targets, active, params, edgeParams, validEdges, effective: doc, skipped };
 }
 
 function analyzeNode(

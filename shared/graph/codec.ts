@@ -159,6 +159,7 @@ function orderedNode(n: GraphNode): JsonObject {
     ...(n.title !== undefined ? { title: n.title } : {}),
     position: { x: n.position.x, y: n.position.y },
     ...(n.collapsed !== undefined ? { collapsed: n.collapsed } : {}),
+    ...(n.mode !== undefined ? { mode: n.mode } : {}),
     ...(n.size !== undefined ? { size: { width: n.size.width, height: n.size.height } } : {}),
     params: n.params,
   };

@@ -31,6 +31,12 @@ export const graphNodeSchema = z.strictObject({
   title: z.string().optional(),
   position: positionSchema,
   collapsed: z.boolean().optional(),
+  /**
+   * bypass: the node does not run and passes, for each output, its first connected input of the same type
+   * through (a bypassed Apply LoRA passes its model on). mute: the node does not run, and neither does what
+   * depends only on it. Absent: the node runs. ComfyUI's node modes 4 and 2.
+   */
+  mode: z.enum(['bypass', 'mute']).optional(),
   /** Resizable nodes (Note) only. */
   size: z.strictObject({ width: finite.positive(), height: finite.positive() }).optional(),
   params: paramsSchema,
@@ -80,6 +86,8 @@ export const graphDocumentSchema = z
     });
   });
 
+export const NODE_MODES = ['bypass', 'mute'] as const;
+export type NodeMode = (typeof NODE_MODES)[number];
 export type Position = z.infer<typeof positionSchema>;
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;

@@ -12,3 +12,4 @@ export * from './analyze.js';
 export * from './validate.js';
 export * from './plan.js';
 export * from './factory.js';
+export * from './node-modes.js';

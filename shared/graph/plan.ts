@@ -7,6 +7,7 @@ import type { AnyNodeDefinition, NodeParams } from '../nodes/definition.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import { analyzeGraph, type AnalyzeOptions } from './analyze.js';
 import type { GraphDocument, GraphEdge } from './document.js';
+import type { SkippedNode } from './node-modes.js';
 import { hasErrors, type Problem } from './problems.js';
 import { nodeTitle } from './titles.js';
 import { edgesByInput, portKey, topologicalOrder } from './topology.js';
@@ -42,6 +43,8 @@ export interface ExecutionPlan {
   readonly pruned: readonly string[];
   /** Warnings found while planning (errors throw GraphPlanError instead). */
   readonly warnings: readonly Problem[];
+  /** Nodes (also in `pruned`) that do not run because of bypass / mute, and why. */
+  readonly skipped?: readonly SkippedNode[];
 }
 
 export class GraphPlanError extends Error {
@@ -59,7 +62,7 @@ export class GraphPlanError extends Error {
 export function documentToPlan(doc: GraphDocument, registry: NodeRegistry, options: AnalyzeOptions = {}): ExecutionPlan {
   const a = analyzeGraph(doc, registry, options);
   if (hasErrors(a.problems)) throw new GraphPlanError(a.problems);
-  const kept = doc.nodes.filter((n) => a.active.has(n.id));
+  const kept = a.effective.nodes.filter((n) => a.active.has(n.id));
   const keptIds = kept.map((n) => n.id);
   const edges = a.validEdges.filter((e) => a.active.has(e.source) && a.active.has(e.target));
   const order = topologicalOrder(keptIds, edges);
@@ -91,6 +94,7 @@ export function documentToPlan(doc: GraphDocument, registry: NodeRegistry, optio
     targets: a.targets,
     pruned: doc.nodes.filter((n) => !a.active.has(n.id)).map((n) => n.id),
     warnings: a.problems,
+    ...(a.skipped.length > 0 ? { skipped: a.skipped } : {}),
   };
 }
 

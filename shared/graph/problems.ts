@@ -60,6 +60,8 @@ export const problemSchema = z.object({
   nodeIds: z.array(z.string()).optional(),
   /** What to do about it. */
   hint: z.string().optional(),
+  /** The long part (a list of unmatched modules), folded away under the one-line message in the UI. */
+  details: z.string().optional(),
 });
 
 export type Problem = z.infer<typeof problemSchema>;

@@ -30,7 +30,7 @@ import type {
   SaveGraphRequest,
 } from './files.js';
 import type { InspectionResult, InspectRequest } from './inspection.js';
-import type { ActiveRun, RunOptions, RunStart, StopResult } from './runs.js';
+import type { ActiveRun, RunOptions, RunStart, StopResult, ValidateOptions } from './runs.js';
 import type { AppInfo, BackendInfo } from './system.js';
 
 export type Unsubscribe = () => void;
@@ -67,7 +67,7 @@ export interface PlatformApi {
   /** Format, dialect, architecture, ranks, metadata, hashes; mapping onto `base` when given. */
   inspectFile(request: InspectRequest): Promise<InspectionResult>;
   /** Shared validation plus the engine's checks (files exist, LoRAs match their models, memory). */
-  validateGraph(document: GraphDocument): Promise<Problem[]>;
+  validateGraph(document: GraphDocument, options?: ValidateOptions): Promise<Problem[]>;
   /** Validates and starts a run; progress arrives as engine events with the returned runId. */
   runGraph(document: GraphDocument, options?: RunOptions): Promise<RunStart>;
   /** Cooperative stop, then a hard kill of the engine worker if it does not stop in time. */

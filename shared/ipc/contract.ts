@@ -29,7 +29,7 @@ import {
   savedGraphSchema,
 } from './files.js';
 import { inspectionResultSchema, inspectRequestSchema } from './inspection.js';
-import { activeRunSchema, runOptionsSchema, runStartSchema, stopResultSchema } from './runs.js';
+import { activeRunSchema, runOptionsSchema, runStartSchema, stopResultSchema, validateOptionsSchema } from './runs.js';
 import { appInfoSchema, backendInfoSchema } from './system.js';
 
 interface MethodContract<A extends z.ZodTuple, R extends z.ZodType> {
@@ -59,7 +59,7 @@ export const API_CONTRACT = {
   revealInFolder: method('fs:reveal-in-folder', z.tuple([z.string().min(1)]), done),
 
   inspectFile: method('engine:inspect-file', z.tuple([inspectRequestSchema]), inspectionResultSchema),
-  validateGraph: method('engine:validate-graph', z.tuple([graphDocumentSchema]), z.array(problemSchema)),
+  validateGraph: method('engine:validate-graph', z.tuple([graphDocumentSchema, validateOptionsSchema.optional()]), z.array(problemSchema)),
   runGraph: method('engine:run-graph', z.tuple([graphDocumentSchema, runOptionsSchema.optional()]), runStartSchema),
   stopRun: method('engine:stop-run', z.tuple([z.string().min(1)]), stopResultSchema),
   getActiveRun: method('engine:get-active-run', none, activeRunSchema),

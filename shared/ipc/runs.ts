@@ -8,8 +8,18 @@ export const runOptionsSchema = z.object({
   onlyNodes: z.array(z.string()).optional(),
   /** Ignore cached results and recompute everything. */
   noCache: z.boolean().optional(),
+  /**
+   * The folder the document's relative paths resolve against: its file's folder, or the folder of the graph
+   * it was opened from (an example). Sent by each window for its own document; absent: the shell's last one.
+   */
+  baseDir: z.string().min(1).optional(),
+  /** The user agreed to write over existing outputs of Save nodes set to "ask" (If the file exists). */
+  overwrite: z.boolean().optional(),
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;
+
+export const validateOptionsSchema = runOptionsSchema.pick({ baseDir: true });
+export type ValidateOptions = z.infer<typeof validateOptionsSchema>;
 
 export const runStartSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('started'), runId: z.string() }),

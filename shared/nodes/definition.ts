@@ -74,6 +74,11 @@ export interface NodeSpec<F extends ParamFields> {
   readonly references?: readonly Reference[];
   /** Search words beyond the title (e.g. "bake", "fuse" for Apply LoRA). */
   readonly keywords?: readonly string[];
+  /**
+   * Names other tools give this node (ComfyUI class names such as "LoraLoader", and their display names):
+   * quick-add finds them and shows "LoraLoader → Load LoRA".
+   */
+  readonly aliases?: readonly string[];
   /** Starts at 1; bump when params change meaning and add a migration. */
   readonly version: number;
   readonly inputs: readonly InputPortDef[];
@@ -90,10 +95,11 @@ export interface NodeSpec<F extends ParamFields> {
   check?(params: ParamsOf<F>, ctx: NodeCheckContext): NodeCheckIssue[];
 }
 
-export interface NodeDefinition<F extends ParamFields = ParamFields> extends Omit<NodeSpec<F>, 'migrations' | 'sink' | 'keywords' | 'references'> {
+export interface NodeDefinition<F extends ParamFields = ParamFields> extends Omit<NodeSpec<F>, 'migrations' | 'sink' | 'keywords' | 'aliases' | 'references'> {
   readonly migrations: readonly ParamMigration[];
   readonly sink: boolean;
   readonly keywords: readonly string[];
+  readonly aliases: readonly string[];
   readonly references: readonly Reference[];
   /** z.object of the param fields: parse fills missing values with defaults and validates them; unknown keys are stripped (validation warns). */
   readonly paramsSchema: z.ZodType<ParamsOf<F>>;
@@ -132,6 +138,7 @@ export function defineNode<F extends ParamFields>(spec: NodeSpec<F>): NodeDefini
     migrations: spec.migrations ?? [],
     sink: spec.sink ?? false,
     keywords: spec.keywords ?? [],
+    aliases: spec.aliases ?? [],
     references: spec.references ?? [],
     paramsSchema,
     edgeParamsSchemas,

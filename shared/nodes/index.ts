@@ -6,3 +6,4 @@ export * from './registry.js';
 export * from './patterns.js';
 export * from './byte-size.js';
 export * from './catalogue/index.js';
+export * from './output-names.js';

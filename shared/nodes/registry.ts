@@ -72,12 +72,28 @@ export class NodeRegistry {
       const title = d.title.toLowerCase();
       const keywords = d.keywords.join(' ').toLowerCase();
       const all = `${title} ${d.type} ${d.category.toLowerCase()} ${keywords} ${d.description.toLowerCase()}`;
-      if (!words.every((w) => all.includes(w))) return;
-      const score = words.reduce((s, w) => s + (title.startsWith(w) ? 4 : title.includes(w) ? 3 : keywords.includes(w) ? 2 : 1), 0);
+      const alias = matchedAlias(d, query);
+      if (!alias && !words.every((w) => all.includes(w))) return;
+      const byWords = words.reduce((s, w) => s + (title.startsWith(w) ? 4 : title.includes(w) ? 3 : keywords.includes(w) ? 2 : all.includes(w) ? 1 : 0), 0);
+      // Another tool's exact node name outranks word matches ("LoraLoader" is Load LoRA before Apply LoRA).
+      const score = alias ? Math.max(byWords, 4 * words.length) + (normalName(alias) === normalName(query) ? 2 : 1) - d.aliases.indexOf(alias) * 0.01 : byWords;
       scored.push({ d, score, i });
     });
     return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((x) => x.d);
   }
+}
+
+const normalName = (s: string): string => s.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * The alias of `d` that `query` names or begins ("loraloader", "Lora Loader", "CheckpointLoad" for
+ * "CheckpointLoaderSimple"), for quick-add's "LoraLoader → Load LoRA"; undefined when none does.
+ * Queries shorter than 4 letters match no alias (they would match half the catalogue).
+ */
+export function matchedAlias(d: AnyNodeDefinition, query: string): string | undefined {
+  const q = normalName(query);
+  if (q.length < 4) return undefined;
+  return d.aliases.find((a) => normalName(a) === q) ?? d.aliases.find((a) => normalName(a).startsWith(q));
 }
 
 export function findInput(d: AnyNodeDefinition, name: string): InputPortDef | undefined {

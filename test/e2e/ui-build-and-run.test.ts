@@ -96,20 +96,20 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
     const w2 = combine.getByRole('spinbutton', { name: 'Weight of input 2' });
     await setField(w1, '0.8');
     await setField(w2, '0.5');
-    await setField(nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }), '0.9');
+    await setField(nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength', exact: true }), '0.9');
     // The weight shows on the edge's label too.
     await page.getByRole('button', { name: 'Connection Weight 0.8: select to edit' }).waitFor();
 
     // Undo / redo: the strength, then the second weight, come back; redo reapplies them.
     await page.locator('.react-flow__pane').click({ position: { x: 400, y: 520 } });
     await page.keyboard.press('Control+z');
-    expect(await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }).inputValue()).toBe('1');
+    expect(await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength', exact: true }).inputValue()).toBe('1');
     await page.keyboard.press('Control+z');
     expect(await w2.inputValue()).toBe('1');
     await page.keyboard.press('Control+Shift+z');
     await page.keyboard.press('Control+Shift+z');
     expect(await w2.inputValue()).toBe('0.5');
-    expect(await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }).inputValue()).toBe('0.9');
+    expect(await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength', exact: true }).inputValue()).toBe('0.9');
     await openRunTab(page, 'Problems');
     // Validation follows the edits a moment later (it waits for editing to pause).
     await expect.poll(() => page.getByRole('tabpanel').textContent(), { timeout: 10_000 }).toBe('No problems: the graph is ready to run.');
@@ -159,7 +159,7 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
 
   it('runs with Ctrl+Enter (a value still being typed is used): every node done, the output exists and can be inspected', async () => {
     // Typed but not committed: the run must see it.
-    await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength' }).fill('0.85');
+    await nodeById(page, ids.apply as string).getByRole('spinbutton', { name: 'Strength', exact: true }).fill('0.85');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => runStatus(page), { timeout: 120_000 }).toMatch(/^Finished in/);
     const saveStatus = await nodeById(page, ids.save as string).getByRole('status').textContent();

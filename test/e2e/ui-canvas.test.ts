@@ -115,11 +115,11 @@ describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
     await nodeById(page, 'scale-lora-1').locator('.node-title').click();
     await page.keyboard.press('h');
     await nodeById(page, 'scale-lora-1').getByRole('button', { name: 'Expand Scale LoRA' }).waitFor();
-    expect(await nodeById(page, 'scale-lora-1').getByRole('spinbutton', { name: 'Strength' }).count()).toBe(0);
+    expect(await nodeById(page, 'scale-lora-1').getByRole('spinbutton', { name: 'Strength', exact: true }).count()).toBe(0);
     // The collapsed node keeps its connection.
     expect(await edges().count()).toBe(1);
     await nodeById(page, 'scale-lora-1').getByRole('button', { name: 'Expand Scale LoRA' }).click();
-    await nodeById(page, 'scale-lora-1').getByRole('spinbutton', { name: 'Strength' }).waitFor();
+    await nodeById(page, 'scale-lora-1').getByRole('spinbutton', { name: 'Strength', exact: true }).waitFor();
   });
 
   it('a Note is resized with its handles (kept in the document, one undo step)', async () => {

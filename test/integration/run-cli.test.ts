@@ -51,6 +51,23 @@ describe('lora-studio run', () => {
     expect(r.stderr).toMatch(/Save Model \(save\)/);
   });
 
+  it('an existing output is not written over without a yes: exit 1 with the file named, --overwrite, or number the file', async () => {
+    const out = path.join(root, 'out', 'merged.safetensors');
+    expect(existsSync(out)).toBe(true); // from the test above
+    const before = readFileSync(out);
+    const refused = await runCliProcess(['run', graphFile, '--set', 'apply.strength=0.3', '--no-hash'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`“${out}” already exists`);
+    expect(refused.stderr).toMatch(/--overwrite/);
+    expect(readFileSync(out).equals(before)).toBe(true);
+    const yes = await runCliProcess(['run', graphFile, '--set', 'apply.strength=0.3', '--no-hash', '--overwrite'], { env });
+    expect(yes.code).toBe(0);
+    expect(readFileSync(out).equals(before)).toBe(false);
+    const numbered = await runCliProcess(['run', graphFile, '--set', 'save.ifExists=number', '--no-hash'], { env });
+    expect(numbered.code).toBe(0);
+    expect(numbered.stdout.trim().split('\n')).toContain(path.join(root, 'out', 'merged_00001.safetensors'));
+  });
+
   it('prints the written files on stdout and progress on stderr; --out-dir redirects outputs', async () => {
     const outDir = path.join(root, 'elsewhere');
     const r = await runCliProcess(['run', path.join(root, 'examples', 'resize-rank.json'), '--out-dir', outDir], { env });

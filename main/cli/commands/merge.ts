@@ -98,6 +98,7 @@ export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; docume
   const save = b.add(saveModel, 3, `--out ${flags.out}`);
   b.connect(model, save, 'model');
   b.set(save, 'path', path.resolve(flags.out), '--out', flags.out);
+  b.set(save, 'ifExists', 'overwrite', '--out', 'replaced if it exists');
   b.setFromFlag(save, 'dtype', '--dtype', flags.dtype);
   b.setFromFlag(save, 'maxShardSize', '--max-shard-size', flags.maxShardSize);
   return { builder: b, document: b.document('lora-studio merge', `Bake ${specs.length} LoRA(s) into ${path.basename(flags.base)} (${method}).`) };

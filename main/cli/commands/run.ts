@@ -26,6 +26,7 @@ interface RunFlags {
   workers?: string;
   hash: boolean;
   quiet?: boolean;
+  overwrite?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--out-dir <dir>', 'write every output into this folder (file names kept)')
     .option('--only <ids>', 'run only these nodes (comma-separated) and what they need')
     .option('--workers <n>', 'worker threads (default: number of cores)')
+    .option('--overwrite', 'write over existing outputs of Save nodes whose "If the file exists" is ask (the default)')
     .option('--no-hash', 'do not hash the inputs for the recipe stored in outputs')
     .option('--json', 'print the run result (status, files, reports) as JSON on stdout')
     .option('-q, --quiet', 'no progress, only problems and results')
@@ -69,6 +71,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
     quiet: flags.quiet === true,
     context,
     ...(onlyNodes ? { onlyNodes } : {}),
+    ...(flags.overwrite ? { overwrite: true } : {}),
     onInvalid: (problems) => {
       for (const p of problems) process.stderr.write(`${terminalMessage(formatProblem(p))}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'invalid', problems }, null, 2)}\n`);

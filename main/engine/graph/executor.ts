@@ -3,7 +3,8 @@
  * hash. Events: run-started, per node node-started / node-progress / node-finished | node-failed |
  * node-cancelled, run-finished with the files written and the reports made. A node whose hash is unchanged
  * is not run again (a sink also needs its files untouched); a node whose results nobody needs this time
- * (everything downstream is cached) is not run either. The first failure stops the run.
+ * (everything downstream is cached) is not run either. A failure stops only what depends on the failed node:
+ * independent branches still run, and the run finishes `failed` with the first error.
  */
 import type { ExecutionPlan, PlanNode } from '../../../shared/graph/plan.js';
 import type { EngineEvent, EngineEventOf } from '../../../shared/ipc/events.js';
@@ -11,6 +12,7 @@ import type { OutputFile } from '../../../shared/ipc/runs.js';
 import type { Report } from '../../../shared/ipc/reports.js';
 import type { NodeRegistry } from '../../../shared/nodes/registry.js';
 import type { WorkerPool } from '../compute/worker-pool.js';
+import { skippedReason } from '../../../shared/graph/node-modes.js';
 import { EngineError } from '../errors.js';
 import { errorInfo, isCancellation, type ErrorInfo } from './error-info.js';
 import { stampFiles } from './file-identity.js';
@@ -93,9 +95,22 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
   }
   const needed = neededNodes(plan, work);
   const values = new Map<string, Readonly<Record<string, GraphValue>>>();
+  const titles = new Map([...plan.nodes.map((n) => [n.id, n.title] as const)]);
+  for (const s of plan.skipped ?? []) {
+    emit({ type: 'log', runId, at: at(), level: 'info', nodeId: s.nodeId, message: `${s.nodeId}: ${skippedReason(s, (id) => titles.get(id) ?? id)}.` });
+  }
+  /** Nodes that failed or need one that did: they and their dependents do not run. */
+  const blocked = new Set<string>();
+  let firstError: RunFinished['error'] | undefined;
   let pendingNeeded = needed.size;
 
   for (const node of plan.nodes) {
+    const blockedBy = Object.values(node.inputs).flat().find((i) => blocked.has(i.node));
+    if (blockedBy) {
+      blocked.add(node.id);
+      emit({ type: 'log', runId, at: at(), level: 'warn', nodeId: node.id, message: `${node.title} (${node.id}) did not run: it needs ${titles.get(blockedBy.node) ?? blockedBy.node}, which failed.` });
+      continue;
+    }
     const reuse = work.get(node.id);
     // A stop is honoured before work that has not started; one that arrives after the last output was
     // renamed into place leaves nothing to stop, and the run reports what it did: ok, with its files.
@@ -144,10 +159,11 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
       const info = errorInfo(err);
       emit({ type: 'node-failed', runId, at: at(), nodeId: node.id, title: node.title, ...info });
       const named = info.message.startsWith(node.title) ? info.message.replace(node.title, `${node.title} (${node.id})`) : `${node.title} (${node.id}): ${info.message}`;
-      return finish('failed', { code: info.code, message: named, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id });
+      blocked.add(node.id);
+      firstError ??= { code: info.code, message: named, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id };
     }
   }
-  return finish('ok');
+  return firstError ? finish('failed', firstError) : finish('ok');
 }
 
 /** Files written, and the reports of targets (Inspect, Probe) and of nodes with a report output (Resize, Extract). */

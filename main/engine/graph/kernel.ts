@@ -21,6 +21,8 @@ export interface KernelRunOptions {
   readonly debugDelayMs?: number;
   /** Hash inputs for the recipe written into outputs (reads every input file once more). Default true. */
   readonly hashInputs?: boolean;
+  /** The user agreed to write over existing outputs of Save nodes set to "ask" (the app's question, run --overwrite). */
+  readonly overwriteConfirmed?: boolean;
 }
 
 export interface KernelContext<D extends AnyNodeDefinition> {

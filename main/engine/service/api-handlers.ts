@@ -12,11 +12,12 @@ export type EngineApiHandlers = Pick<ApiHandlers, 'inspectFile' | 'validateGraph
 export type EngineApiSource = Pick<EngineService, 'inspectFile' | 'validateGraph' | 'runGraph' | 'stopRun' | 'getActiveRun' | 'getBackendInfo'>;
 
 /** The EngineService's methods as PlatformApi handlers (graph context from the shell's open document). */
-export function engineApiHandlers(service: EngineApiSource, context: () => GraphContext = () => ({})): EngineApiHandlers {
+export function engineApiHandlers(service: EngineApiSource, context: (baseDir?: string) => GraphContext = () => ({})): EngineApiHandlers {
   return {
     inspectFile: (request) => service.inspectFile(request),
-    validateGraph: (document) => service.validateGraph(document, context()),
-    runGraph: (document, runOptions) => service.runGraph(document, runOptions, context()),
+    // Each window says where its own document lives: relative paths never follow another tab's graph.
+    validateGraph: (document, options) => service.validateGraph(document, context(options?.baseDir)),
+    runGraph: (document, runOptions) => service.runGraph(document, runOptions, context(runOptions?.baseDir)),
     stopRun: (runId) => service.stopRun(runId),
     getActiveRun: () => service.getActiveRun(),
     getBackendInfo: () => service.getBackendInfo(),

@@ -138,7 +138,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
           backend,
           noCache: runOptions.noCache === true,
           memory,
-          kernelOptions,
+          kernelOptions: runOptions.overwrite === true ? { ...kernelOptions, overwriteConfirmed: true } : kernelOptions,
         });
         last = { runId, event };
         return event;

@@ -7,11 +7,19 @@ import type { AppStore } from '../store/app-store.js';
 /** Offset of a paste or duplicate without a target point, so the copies do not hide the originals. */
 export const PASTE_OFFSET = 40;
 
+let lastCopied: string | null = null;
+
+/** Nodes copied in this window, for pastes where the system clipboard is not readable (a menu's Paste). */
+export function lastCopiedText(): string | null {
+  return lastCopied;
+}
+
 /** The selection as clipboard text, or undefined when no node is selected. */
 export function copySelection(store: AppStore): string | undefined {
   const s = store.getState();
   if (s.selection.nodes.length === 0) return undefined;
-  return serializeFragment(extractFragment(s.doc, s.selection.nodes));
+  lastCopied = serializeFragment(extractFragment(s.doc, s.selection.nodes));
+  return lastCopied;
 }
 
 export function cutSelection(store: AppStore): string | undefined {

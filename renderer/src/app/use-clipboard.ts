@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { copySelection, cutSelection, pasteText } from '../actions/clipboard.js';
+import { copySelection, cutSelection, lastCopiedText, pasteText } from '../actions/clipboard.js';
 import { lastCanvasPointer } from '../canvas/pointer.js';
 import type { AppStore } from '../store/app-store.js';
 import { isEditable } from './use-shortcuts.js';
@@ -13,19 +13,17 @@ import { isEditable } from './use-shortcuts.js';
 export function useClipboard(store: AppStore): void {
   const rf = useReactFlow();
   useEffect(() => {
-    let internal: string | null = null;
     const textSelected = (): boolean => (window.getSelection()?.toString() ?? '') !== '';
     const onCopy = (e: ClipboardEvent, cut: boolean): void => {
       if (isEditable(e.target) || textSelected()) return;
       const text = cut ? cutSelection(store) : copySelection(store);
       if (text === undefined) return;
-      internal = text;
       e.clipboardData?.setData('text/plain', text);
       e.preventDefault();
     };
     const onPaste = (e: ClipboardEvent): void => {
       if (isEditable(e.target)) return;
-      const text = e.clipboardData?.getData('text/plain') || internal;
+      const text = e.clipboardData?.getData('text/plain') || lastCopiedText();
       if (!text) return;
       const pointer = lastCanvasPointer();
       const ids = pasteText(store, text, pointer ? rf.screenToFlowPosition(pointer) : undefined);

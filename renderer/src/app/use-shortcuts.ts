@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { deleteSelection } from '../actions/delete-selection.js';
 import { duplicateSelection } from '../actions/clipboard.js';
+import { toggleNodeMode } from '../actions/toggle-node-mode.js';
 import { setCollapsed } from '../commands/set-collapsed.js';
 import { matchesCombo } from '../shortcuts/key-combo.js';
 import { isMacPlatform } from '../shortcuts/platform.js';
@@ -61,6 +62,12 @@ export function performShortcut(action: ShortcutAction, store: AppStore, actions
     case 'quick-add':
       actions.canvas.quickAddAtCenter();
       return;
+    case 'bypass':
+      toggleNodeMode(store, 'bypass');
+      return;
+    case 'mute':
+      toggleNodeMode(store, 'mute');
+      return;
     case 'collapse': {
       const ids = s.selection.nodes;
       if (ids.length === 0) return;
@@ -75,7 +82,8 @@ export function performShortcut(action: ShortcutAction, store: AppStore, actions
       s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
       return;
     case 'escape':
-      if (s.quickAdd) s.closeQuickAdd();
+      if (s.contextMenu) s.closeContextMenu();
+      else if (s.quickAdd) s.closeQuickAdd();
       else if (s.dialog.kind !== 'none') s.setDialog({ kind: 'none' });
       else s.clearSelection();
       return;

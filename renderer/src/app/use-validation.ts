@@ -23,7 +23,8 @@ export function useValidation(api: PlatformApi, store: AppStore): void {
       engineTimer = null;
       const doc = store.getState().doc;
       if (doc.nodes.length === 0) return;
-      api.validateGraph(doc).then(
+      const baseDir = store.getState().sourceDir;
+      api.validateGraph(doc, baseDir !== null ? { baseDir } : {}).then(
         (problems) => {
           if (store.getState().doc === doc) store.getState().setProblems(problems);
         },
@@ -33,8 +34,8 @@ export function useValidation(api: PlatformApi, store: AppStore): void {
     const validate = (): void => {
       sharedTimer = null;
       const s = store.getState();
-      // Moving, collapsing or resizing nodes changes nothing a check looks at.
-      const key = JSON.stringify([s.doc.nodes.map((n) => [n.id, n.type, n.typeVersion, n.title ?? null, n.params]), s.doc.edges]);
+      // Moving, collapsing or resizing nodes changes nothing a check looks at (bypass / mute do).
+      const key = JSON.stringify([s.doc.nodes.map((n) => [n.id, n.type, n.typeVersion, n.title ?? null, n.mode ?? null, n.params]), s.doc.edges]);
       if (key === lastKey) return;
       lastKey = key;
       // An empty canvas has its own guidance; "the graph has no output" would only be noise there.

@@ -6,7 +6,9 @@ import { useActions } from '../app/actions-context.js';
 import { EDGE_COMPONENTS, NODE_COMPONENTS } from '../nodes/node-types.js';
 import type { StudioFlowEdge, StudioFlowNode } from '../nodes/flow-types.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
+import type { ContextMenuRequest } from '../store/ui-slice.js';
 import { ConnectionHint } from './ConnectionHint.js';
+import { ContextMenu } from './ContextMenu.js';
 import { EmptyState } from './EmptyState.js';
 import { HelperLines } from './HelperLines.js';
 import { NODE_DRAG_MIME } from './library-drag.js';
@@ -48,6 +50,21 @@ export function Canvas() {
     },
     [store, rf],
   );
+
+  const openMenu = useCallback(
+    (e: MouseEvent | globalThis.MouseEvent, target: ContextMenuRequest['target']) => {
+      e.preventDefault();
+      const s = store.getState();
+      if (target.kind === 'node' && !s.selection.nodes.includes(target.nodeId)) s.selectNodes([target.nodeId]);
+      if (target.kind === 'edge') s.selectEdge(target.edgeId);
+      const screen = { x: e.clientX, y: e.clientY };
+      s.openContextMenu({ screen, flow: rf.screenToFlowPosition(screen), target });
+    },
+    [store, rf],
+  );
+  const onNodeContextMenu = useCallback((e: MouseEvent, node: StudioFlowNode) => openMenu(e, { kind: 'node', nodeId: node.id }), [openMenu]);
+  const onEdgeContextMenu = useCallback((e: MouseEvent, edge: StudioFlowEdge) => openMenu(e, { kind: 'edge', edgeId: edge.id }), [openMenu]);
+  const onPaneContextMenu = useCallback((e: MouseEvent | globalThis.MouseEvent) => openMenu(e, { kind: 'canvas' }), [openMenu]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(NODE_DRAG_MIME) || e.dataTransfer.types.includes('Files')) {
@@ -92,6 +109,9 @@ export function Canvas() {
         isValidConnection={h.isValidConnection}
         onNodeDragStart={h.onNodeDragStart}
         onNodeDragStop={h.onNodeDragStop}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         colorMode={theme}
         snapToGrid={snapToGrid}
         snapGrid={SNAP_GRID}
@@ -114,6 +134,7 @@ export function Canvas() {
       {empty && <EmptyState />}
       <ConnectionHint />
       <QuickAdd />
+      <ContextMenu />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { CATEGORY_INFO, NODE_REGISTRY, PORT_TYPE_INFO, type AnyNodeDefinition } from '../../../shared/nodes/index.js';
+import { CATEGORY_INFO, matchedAlias, NODE_REGISTRY, PORT_TYPE_INFO, type AnyNodeDefinition } from '../../../shared/nodes/index.js';
 import { addNodeOfType } from '../actions/add-node-of-type.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 
@@ -8,6 +8,12 @@ interface Choice {
   /** The new node's port that connects to the port the drag started from. */
   readonly port?: string;
   readonly portLabel?: string;
+}
+
+/** The other tool's name the query found this node by, when it is not the title itself. */
+function aliasOf(d: AnyNodeDefinition, query: string): string | undefined {
+  const a = matchedAlias(d, query);
+  return a !== undefined && a.toLowerCase() !== d.title.toLowerCase() ? a : undefined;
 }
 
 /**
@@ -89,7 +95,10 @@ export function QuickAdd() {
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => choose(c)}
           >
-            <span>{c.definition.title}</span>
+            <span>
+              {aliasOf(c.definition, query) !== undefined && <span className="alias">{aliasOf(c.definition, query)} → </span>}
+              {c.definition.title}
+            </span>
             {c.portLabel && <span className="muted">→ {c.portLabel}</span>}
             <span className="cat" style={{ color: CATEGORY_INFO[c.definition.category].color }}>
               {c.definition.category}

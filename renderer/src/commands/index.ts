@@ -11,3 +11,4 @@ export * from './insert-fragment.js';
 export * from './reorder-input.js';
 export * from './resize-node.js';
 export * from './set-metadata.js';
+export * from './set-node-mode.js';

@@ -190,7 +190,7 @@ function Browser({ request }: { readonly request: FileDialogRequest }) {
                   }
                 }}
               >
-                <span aria-hidden="true">{e.kind === 'directory' ? '📁' : '📄'}</span>
+                <span aria-hidden="true">{e.kind === 'directory' ? '▸' : '▫'}</span>
                 <span>{e.name}</span>
                 <span className="size">{e.kind === 'file' && e.bytes !== undefined ? formatBytes(e.bytes) : ''}</span>
               </div>

@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import type { ParamField } from '../../../shared/nodes/index.js';
 import { usePlatform } from '../api/api-context.js';
-import { resolveAgainst } from '../graph/paths.js';
+import { isAbsolutePath, parentPath, resolveAgainst } from '../graph/paths.js';
+import { folderKind, lastFolder, rememberFolder } from './last-folders.js';
 import { useAppStoreApi } from '../store/store-context.js';
 
 /**
@@ -16,11 +17,18 @@ export function usePickPath() {
       if (field.widget.kind !== 'file') return null;
       const { mode, filters, allowDirectory } = field.widget;
       const title = `${mode === 'save' ? 'Save' : 'Choose'} ${field.label.toLowerCase()}`;
-      const defaultPath = current.trim() !== '' ? resolveAgainst(store.getState().sourceDir, current.trim()) : (store.getState().sourceDir ?? undefined);
-      if (info.capabilities.nativeDialogs) {
-        return api.pickFile({ mode, filters: filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })), allowDirectory, title, ...(defaultPath ? { defaultPath } : {}) });
-      }
-      return store.getState().browseForPath({ mode, title, filters, allowDirectory, ...(defaultPath ? { defaultPath } : {}) });
+      const { sourceDir, filePath } = store.getState();
+      // An example opened as an untitled copy: its folder is the app's own, never where the user's files are.
+      const ownFolder = filePath === null && sourceDir !== null ? null : sourceDir;
+      const kind = folderKind(mode, field.label);
+      const value = current.trim() !== '' && (ownFolder !== null || isAbsolutePath(current.trim())) ? resolveAgainst(ownFolder, current.trim()) : undefined;
+      const fromExample = value !== undefined && sourceDir !== null && ownFolder === null && value.startsWith(parentPath(sourceDir) ?? sourceDir);
+      const defaultPath = (fromExample ? undefined : value) ?? lastFolder(kind) ?? ownFolder ?? undefined;
+      const chosen = info.capabilities.nativeDialogs
+        ? await api.pickFile({ mode, filters: filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })), allowDirectory, title, ...(defaultPath ? { defaultPath } : {}) })
+        : await store.getState().browseForPath({ mode, title, filters, allowDirectory, ...(defaultPath ? { defaultPath } : {}) });
+      if (chosen) rememberFolder(kind, chosen, mode === 'directory');
+      return chosen;
     },
     [api, info, store],
   );

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { Problem } from '../../../shared/graph/index.js';
+import type { NodeMode, Problem } from '../../../shared/graph/index.js';
 import { renameNode } from '../commands/rename-node.js';
 import { setCollapsed } from '../commands/set-collapsed.js';
-import { useAppStoreApi } from '../store/store-context.js';
+import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 
 interface Props {
   readonly nodeId: string;
@@ -10,12 +10,24 @@ interface Props {
   readonly description: string;
   readonly collapsed: boolean;
   readonly problems: readonly Problem[];
+  readonly mode: NodeMode | undefined;
 }
 
+const MODE_LABELS: Record<NodeMode, { text: string; title: string }> = {
+  bypass: { text: 'bypassed', title: 'Bypassed: does not run; its input is passed on (Ctrl+B turns it back on).' },
+  mute: { text: 'muted', title: 'Muted: it and what depends only on it do not run (Ctrl+M turns it back on).' },
+};
+
 /** Title (double-click to rename), problem badge, collapse toggle. */
-export function NodeHeader({ nodeId, title, description, collapsed, problems }: Props) {
+export function NodeHeader({ nodeId, title, description, collapsed, problems, mode }: Props) {
   const store = useAppStoreApi();
-  const [editing, setEditing] = useState(false);
+  const [editingHere, setEditingHere] = useState(false);
+  const renaming = useAppStore((s) => s.renamingNode === nodeId);
+  const editing = editingHere || renaming;
+  const setEditing = (on: boolean): void => {
+    setEditingHere(on);
+    if (!on && renaming) store.getState().setRenamingNode(null);
+  };
   const errors = problems.filter((p) => p.severity === 'error');
   const shown = errors.length > 0 ? errors : problems;
   return (
@@ -38,6 +50,11 @@ export function NodeHeader({ nodeId, title, description, collapsed, problems }: 
       ) : (
         <span className="node-title" title={description} onDoubleClick={() => setEditing(true)}>
           {title}
+        </span>
+      )}
+      {mode && (
+        <span className={`badge mode-badge ${mode}`} title={MODE_LABELS[mode].title}>
+          {MODE_LABELS[mode].text}
         </span>
       )}
       {shown.length > 0 && (

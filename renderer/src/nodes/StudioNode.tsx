@@ -7,6 +7,7 @@ import { noProblems } from '../store/validation-slice.js';
 import { EdgeInputs } from './EdgeInputs.js';
 import type { StudioFlowNode } from './flow-types.js';
 import { InlineParams } from './InlineParams.js';
+import { LoadedFile } from './LoadedFile.js';
 import { NoteResizer } from './NoteResizer.js';
 import { NodeHeader } from './NodeHeader.js';
 import { NodeStatusLine } from './NodeStatusLine.js';
@@ -28,9 +29,10 @@ export const StudioNode = memo(function StudioNode({ id, data, selected }: NodeP
   const style = { '--category': CATEGORY_INFO[def.category].color } as CSSProperties;
   const isNote = def.inputs.length === 0 && def.outputs.length === 0;
   return (
-    <div className={`studio-node status-${status?.state ?? 'idle'} ${collapsed ? 'collapsed' : ''} ${isNote ? 'note' : ''}`} style={style}>
+    <div className={`studio-node status-${status?.state ?? 'idle'} ${collapsed ? 'collapsed' : ''} ${isNote ? 'note' : ''} ${node.mode ? `mode-${node.mode}` : ''}`} style={style}>
       {isNote && !collapsed && <NoteResizer nodeId={id} visible={selected} />}
-      <NodeHeader nodeId={id} title={title} description={def.description} collapsed={collapsed} problems={problems} />
+      <NodeHeader nodeId={id} title={title} description={def.description} collapsed={collapsed} problems={problems} mode={node.mode} />
+      <LoadedFile node={node} definition={def} />
       {collapsed ? (
         <div className="collapsed-ports">
           {def.inputs.map((p) => (

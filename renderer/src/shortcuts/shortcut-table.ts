@@ -15,6 +15,8 @@ export type ShortcutAction =
   | 'auto-layout'
   | 'quick-add'
   | 'collapse'
+  | 'bypass'
+  | 'mute'
   | 'shortcuts'
   | 'toggle-theme'
   | 'escape';
@@ -41,6 +43,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'delete', combos: ['Delete', 'Backspace'], description: 'Delete the selection', group: 'Edit' },
   { action: 'duplicate', combos: ['Mod+D'], description: 'Duplicate the selected nodes', group: 'Edit' },
   { action: 'select-all', combos: ['Mod+A'], description: 'Select every node', group: 'Edit' },
+  { action: 'bypass', combos: ['Mod+B'], description: 'Bypass the selected nodes (their input passes through), or turn bypass off', group: 'Edit' },
+  { action: 'mute', combos: ['Mod+M'], description: 'Mute the selected nodes (they and what needs them do not run), or unmute', group: 'Edit' },
   { action: 'collapse', combos: ['H'], description: 'Collapse or expand the selected nodes', group: 'Edit' },
   { action: 'quick-add', combos: ['Mod+K', '/'], description: 'Add a node by name (also: double-click the canvas)', group: 'Canvas' },
   { action: 'fit-view', combos: ['F'], description: 'Fit the graph in view', group: 'Canvas' },
@@ -65,4 +69,5 @@ export const MOUSE_GESTURES: readonly { gesture: string; description: string }[]
   { gesture: 'Ctrl + click', description: 'Add a node to the selection' },
   { gesture: 'Wheel', description: 'Zoom' },
   { gesture: 'Double-click a node title', description: 'Rename the node' },
+  { gesture: 'Right-click a node, a connection or the canvas', description: 'Its menu: rename, bypass, insert Scale LoRA, add node, paste, arrange…' },
 ];

@@ -19,6 +19,13 @@ export interface QuickAddRequest {
   readonly from?: { readonly nodeId: string; readonly port: string; readonly side: 'output' | 'input'; readonly type: PortType };
 }
 
+/** A right-click menu: where it opened (screen and canvas coordinates) and on what. */
+export interface ContextMenuRequest {
+  readonly screen: { readonly x: number; readonly y: number };
+  readonly flow: { readonly x: number; readonly y: number };
+  readonly target: { readonly kind: 'node'; readonly nodeId: string } | { readonly kind: 'edge'; readonly edgeId: string } | { readonly kind: 'canvas' };
+}
+
 export type Dialog =
   | { readonly kind: 'shortcuts' }
   | { readonly kind: 'inspect-file'; readonly path: string }
@@ -37,6 +44,9 @@ export interface UiSlice {
   readonly theme: Theme;
   readonly toasts: readonly Toast[];
   readonly quickAdd: QuickAddRequest | null;
+  readonly contextMenu: ContextMenuRequest | null;
+  /** The node whose title is being edited on the canvas (Rename in its menu). */
+  readonly renamingNode: string | null;
   readonly dialog: Dialog;
   readonly bottomTab: BottomTab;
   /** Height of the bottom panel in pixels (dragged by its splitter). */
@@ -53,6 +63,9 @@ export interface UiSlice {
   dismissToast(id: number): void;
   openQuickAdd(request: QuickAddRequest): void;
   closeQuickAdd(): void;
+  openContextMenu(request: ContextMenuRequest): void;
+  closeContextMenu(): void;
+  setRenamingNode(nodeId: string | null): void;
   setDialog(dialog: Dialog): void;
   setBottomTab(tab: BottomTab): void;
   setBottomHeight(px: number): void;
@@ -70,6 +83,8 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   theme: 'light',
   toasts: [],
   quickAdd: null,
+  contextMenu: null,
+  renamingNode: null,
   dialog: { kind: 'none' },
   bottomTab: 'run',
   bottomHeight: 240,
@@ -86,6 +101,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
   openQuickAdd: (quickAdd) => set({ quickAdd }),
   closeQuickAdd: () => set({ quickAdd: null }),
+  openContextMenu: (contextMenu) => set({ contextMenu, quickAdd: null }),
+  closeContextMenu: () => set({ contextMenu: null }),
+  setRenamingNode: (renamingNode) => set({ renamingNode }),
   setDialog: (dialog) => set({ dialog }),
   setBottomTab: (bottomTab) => {
     // Reports need room for their plots: the panel grows when they are shown.

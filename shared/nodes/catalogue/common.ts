@@ -47,10 +47,12 @@ export const selectionMode = param.enumOf(
 
 export const ifExists = param.enumOf(
   [
+    { value: 'ask', label: 'Ask first', description: 'The app asks before Run writes over it; a headless run (lora-studio run) stops with an error unless given --overwrite.' },
     { value: 'overwrite', label: 'Overwrite', description: 'Replace the file (atomically: the old one stays until the new one is complete).' },
+    { value: 'number', label: 'Number the file', description: 'Write name_00001.safetensors, name_00002… (the first free number), as ComfyUI does.' },
     { value: 'error', label: 'Stop with an error' },
   ] as const,
-  { label: 'If the file exists', description: 'What to do when the output path already exists.', default: 'overwrite', advanced: true },
+  { label: 'If the file exists', description: 'What to do when the output path already exists.', default: 'ask', advanced: true },
 );
 
 export const DYNAMIC_METHODS = [

@@ -6,6 +6,7 @@ import { ifExists, JSON_FILES, SAFETENSORS } from './common.js';
 export const saveModel = defineNode({
   type: 'lora-studio/save-model',
   title: 'Save Model',
+  aliases: ['CheckpointSave', 'Save Checkpoint', 'ModelSave'],
   category: 'Export',
   description: 'Writes a model as safetensors, streaming tensor by tensor.',
   keywords: ['export', 'write', 'checkpoint', 'safetensors', 'bake', 'shard'],
@@ -22,7 +23,7 @@ With a maximum shard size, shards and a \`.safetensors.index.json\` are written 
   inputs: [{ name: 'model', label: 'Model', type: 'model', description: 'The model to write.', required: true, multiple: false }],
   outputs: [],
   params: {
-    path: param.file({ label: 'Output', description: 'The .safetensors file to write.', mode: 'save', filters: [SAFETENSORS] }),
+    path: param.file({ label: 'Output', description: 'The .safetensors file to write (the extension is added when missing).', mode: 'save', filters: [SAFETENSORS], default: 'merged-model.safetensors' }),
     dtype: param.enumOf(
       [
         { value: 'same', label: 'Same as base', description: 'Each tensor keeps the base’s dtype.' },
@@ -66,9 +67,10 @@ Written atomically (temporary file, fsync, rename); the recipe is recorded in th
   params: {
     path: param.file({
       label: 'Output',
-      description: 'kohya: the .safetensors file; PEFT: the directory to create.',
+      description: 'kohya: the .safetensors file (the extension is added when missing); PEFT: the directory to create.',
       mode: 'save',
       filters: [SAFETENSORS],
+      default: 'merged-lora.safetensors',
     }),
     format: param.enumOf(
       [
@@ -104,7 +106,7 @@ shape the UI plots (shared/ipc reports). Useful for comparing runs or plotting e
   inputs: [{ name: 'reports', label: 'Reports', type: 'report', description: 'The reports to write.', required: true, multiple: true }],
   outputs: [],
   params: {
-    path: param.file({ label: 'Output', description: 'The .json file to write.', mode: 'save', filters: [JSON_FILES] }),
+    path: param.file({ label: 'Output', description: 'The .json file to write (the extension is added when missing).', mode: 'save', filters: [JSON_FILES], default: 'report.json' }),
     ifExists,
   },
 });

@@ -5,6 +5,7 @@ import { rank, patterns, SAFETENSORS, SHARD_INDEX } from './common.js';
 export const loadModel = defineNode({
   type: 'lora-studio/load-model',
   title: 'Load Model',
+  aliases: ['CheckpointLoaderSimple', 'CheckpointLoader', 'Load Checkpoint', 'UNETLoader', 'Load Diffusion Model'],
   category: 'Load',
   description: 'A base checkpoint: one safetensors file or a sharded checkpoint index.',
   keywords: ['checkpoint', 'base', 'open', 'sharded', 'index'],
@@ -30,6 +31,7 @@ The architecture is detected from tensor names and shapes; the inspector shows i
 export const loadLora = defineNode({
   type: 'lora-studio/load-lora',
   title: 'Load LoRA',
+  aliases: ['LoraLoader', 'LoraLoaderModelOnly', 'LoRA Loader'],
   category: 'Load',
   description: 'A LoRA file in any dialect, or a PEFT adapter directory.',
   keywords: ['adapter', 'lycoris', 'locon', 'loha', 'lokr', 'dora', 'peft', 'kohya', 'diffusers', 'open'],

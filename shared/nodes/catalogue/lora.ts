@@ -33,6 +33,7 @@ const LAYOUT_OPTIONS = [
 export const blockWeights = defineNode({
   type: 'lora-studio/block-weights',
   title: 'Block Weights',
+  aliases: ['LoraLoaderBlockWeight', 'LoRA Block Weight'],
   category: 'LoRA',
   description: 'A weight per model block (LoRA Block Weight presets and vectors), with text encoder and UNet strengths.',
   keywords: ['lbw', 'block', 'weight', 'preset', 'vector', 'elemental', 'ins', 'outd'],
@@ -180,6 +181,7 @@ The report lists per module the old and new rank and the retained Frobenius ener
 export const extractLora = defineNode({
   type: 'lora-studio/extract-lora',
   title: 'Extract LoRA',
+  aliases: ['LoraSave', 'Extract and Save Lora'],
   category: 'LoRA',
   description: 'A LoRA from the difference of a fine-tuned and a base model (kohya extract_lora_from_models).',
   keywords: ['extract', 'difference', 'svd', 'distill', 'finetune', 'dreambooth'],

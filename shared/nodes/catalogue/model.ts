@@ -20,6 +20,7 @@ const acceptArchitectureMismatch = param.boolean({
 export const applyLora = defineNode({
   type: 'lora-studio/apply-lora',
   title: 'Apply LoRA',
+  aliases: ['LoraLoader', 'LoraLoaderModelOnly'],
   category: 'Model',
   description: 'Patches a model with a LoRA at a strength; chain several to stack them.',
   keywords: ['bake', 'fuse', 'merge into', 'patch', 'stack', 'lora loader'],
@@ -40,7 +41,7 @@ stacks the patches in order. Modules that match nothing in the model stop the ru
   outputs: [{ name: 'model', label: 'Model', type: 'model', description: 'The patched model.' }],
   params: {
     strength: strength('Strength', 'Multiplier m on ΔW for UNet / transformer / LLM modules.'),
-    teStrength: strength('Text encoder strength', 'Multiplier on ΔW for text encoder modules.', false),
+    teStrength: strength('Text encoder strength', 'Multiplier on ΔW for text encoder modules.'),
     allowUnmatched,
     acceptArchitectureMismatch,
   },
@@ -99,6 +100,7 @@ Modules that match nothing in the model stop the run with the list, unless "Allo
 export const mergeModels = defineNode({
   type: 'lora-studio/merge-models',
   title: 'Merge Models',
+  aliases: ['ModelMergeSimple', 'ModelMergeAdd', 'ModelMergeSubtract', 'CheckpointMerger'],
   category: 'Model',
   description: 'Checkpoint merge: weighted sum of two models, or add difference A + (B − C)·m.',
   keywords: ['checkpoint merger', 'weighted sum', 'add difference', 'blend', 'mix models'],

@@ -4,6 +4,7 @@ import { param } from '../params/index.js';
 export const note = defineNode({
   type: 'lora-studio/note',
   title: 'Note',
+  aliases: ['MarkdownNote'],
   category: 'Utility',
   description: 'A text note on the canvas; it does not compute.',
   keywords: ['comment', 'text', 'annotation', 'sticky'],

@@ -159,15 +159,17 @@ export interface FileOptions extends CommonOptions {
   allowDirectory?: boolean;
   /** An empty path is a validation error ("choose a file"). Default true. */
   required?: boolean;
+  /** A new node's value (Save nodes: a default file name, relative to the graph's folder). */
+  default?: string;
 }
 
 export function file(o: FileOptions): ParamField<string> {
   const what = o.mode === 'directory' ? 'a folder' : o.mode === 'save' ? 'where to save' : 'a file';
   let schema: z.ZodType<string> = z.string({ error: typeError('a path') });
   if (o.required ?? true) schema = (schema as z.ZodString).trim().min(1, { error: `is not set: choose ${what}` });
-  return field(schema, '', { ...o, inline: o.inline ?? true }, {
+  return field(schema, o.default ?? '', { ...o, inline: o.inline ?? true }, {
     widget: { kind: 'file', mode: o.mode, filters: o.filters ?? [], allowDirectory: o.allowDirectory ?? false },
-    defaultIsValid: !(o.required ?? true),
+    defaultIsValid: !(o.required ?? true) || (o.default ?? '') !== '',
   });
 }
 

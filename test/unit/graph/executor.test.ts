@@ -34,7 +34,7 @@ function bakeGraph(out = 'out/baked.safetensors'): { g: GraphBuilder; ids: Recor
   const model = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
   const lora = g.node(T.loadLora, { path: 'style-lora.safetensors' });
   const apply = g.node(T.applyLora, { strength: 0.5 });
-  const save = g.node(T.saveModel, { path: out });
+  const save = g.node(T.saveModel, { path: out, ifExists: 'overwrite' });
   const inspect = g.node(T.inspect, { spectra: false });
   g.edge(model, 'model', apply, 'model');
   g.edge(lora, 'lora', apply, 'lora');
@@ -142,6 +142,63 @@ describe('executor', () => {
     expect(r.finished!.error!.message).toContain(`(${apply})`);
     expect(eventsOf(r.events, 'node-started').some((e) => e.nodeId === save)).toBe(false);
     expect(existsSync(path.join(dir, 'out/never.safetensors'))).toBe(false);
+  });
+
+  it('a failing branch does not stop an output that does not depend on it', async () => {
+    const g = new GraphBuilder();
+    const bert = g.node(T.loadModel, { path: 'distilbert-tiny.safetensors' });
+    const sd = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
+    const fresh = g.node(T.newLora, { targets: ['attn1.to_q'] });
+    const apply = g.node(T.applyLora, {});
+    const bad = g.node(T.saveModel, { path: 'out/branch-bad.safetensors' });
+    const lora = g.node(T.loadLora, { path: 'style-lora.safetensors' });
+    const good = g.node(T.saveLora, { path: 'out/branch-good.safetensors' });
+    g.edge(sd, 'model', fresh, 'model');
+    g.edge(bert, 'model', apply, 'model');
+    g.edge(fresh, 'lora', apply, 'lora');
+    g.edge(apply, 'model', bad, 'model');
+    g.edge(lora, 'lora', good, 'lora');
+    const r = await runAndCollect(service(), g.doc, { baseDir: dir });
+    expect(r.finished?.status).toBe('failed');
+    expect(r.finished!.error).toMatchObject({ nodeId: apply });
+    expect(eventsOf(r.events, 'node-finished').some((e) => e.nodeId === good)).toBe(true);
+    expect(existsSync(path.join(dir, 'out/branch-good.safetensors'))).toBe(true);
+    expect(existsSync(path.join(dir, 'out/branch-bad.safetensors'))).toBe(false);
+    expect(eventsOf(r.events, 'log').some((e) => e.nodeId === bad && /did not run: it needs Apply LoRA, which failed/.test(e.message))).toBe(true);
+  });
+
+  it('a bypassed Apply LoRA passes its model through: the output holds the base weights; muted, the Save does not run', async () => {
+    const tensorBytes = (file: string): Buffer => {
+      const b = readFileSync(file);
+      return b.subarray(8 + Number(b.readBigUInt64LE(0)));
+    };
+    const plain = new GraphBuilder();
+    const m = plain.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
+    const s0 = plain.node(T.saveModel, { path: 'out/bypass-base.safetensors' });
+    plain.edge(m, 'model', s0, 'model');
+    expect((await runAndCollect(service(), plain.doc, { baseDir: dir })).finished?.status).toBe('ok');
+    const base = tensorBytes(path.join(dir, 'out/bypass-base.safetensors'));
+
+    const { g, ids } = bakeGraph('out/bypass-applied.safetensors');
+    const applied = await runAndCollect(service(), g.doc, { baseDir: dir });
+    expect(applied.finished?.status).toBe('ok');
+    expect(tensorBytes(path.join(dir, 'out/bypass-applied.safetensors')).equals(base)).toBe(false);
+
+    const apply = g.doc.nodes.find((n) => n.id === ids.apply)!;
+    apply.mode = 'bypass';
+    (g.doc.nodes.find((n) => n.id === ids.save)!.params as Record<string, string>).path = 'out/bypass-bypassed.safetensors';
+    const bypassed = await runAndCollect(service(), g.doc, { baseDir: dir });
+    expect(bypassed.finished?.status).toBe('ok');
+    expect(eventsOf(bypassed.events, 'node-started').some((e) => e.nodeId === ids.apply)).toBe(false);
+    expect(tensorBytes(path.join(dir, 'out/bypass-bypassed.safetensors')).equals(base)).toBe(true);
+    expect(eventsOf(bypassed.events, 'log').some((e) => e.nodeId === ids.apply && /Bypassed/.test(e.message))).toBe(true);
+
+    apply.mode = 'mute';
+    (g.doc.nodes.find((n) => n.id === ids.save)!.params as Record<string, string>).path = 'out/bypass-muted.safetensors';
+    const muted = await runAndCollect(service(), g.doc, { baseDir: dir });
+    expect(muted.finished?.status).toBe('ok');
+    expect(existsSync(path.join(dir, 'out/bypass-muted.safetensors'))).toBe(false);
+    expect(eventsOf(muted.events, 'node-finished').some((e) => e.nodeId === ids.inspect)).toBe(true);
   });
 
   it('reports a bug in a kernel as "internal" with the stack as its cause', async () => {

@@ -9,6 +9,10 @@ import {
   PORT_TYPE_INFO,
   blockWeights,
   combineLoras,
+  loadLora,
+  loadModel,
+  matchedAlias,
+  saveLora,
   defineNode,
   mergeModels,
   param,
@@ -112,6 +116,22 @@ describe('the registry', () => {
     expect(takesReport).toEqual(['Save Report.reports']);
     const makesModel = NODE_REGISTRY.producing('model').map((m) => m.definition.title);
     expect(makesModel).toEqual(['Load Model', 'Apply LoRA', 'Bake LoRAs', 'Merge Models', 'Select Model Layers']);
+  });
+
+  it('finds nodes by the names ComfyUI gives them, and says which name matched', () => {
+    const first = (q: string) => NODE_REGISTRY.search(q)[0]?.title;
+    expect(first('LoraLoader')).toBe('Load LoRA');
+    expect(NODE_REGISTRY.search('LoraLoader').map((d) => d.title).slice(0, 2)).toEqual(['Load LoRA', 'Apply LoRA']);
+    expect(first('loraloadermodelonly')).toBe('Load LoRA');
+    expect(first('CheckpointLoaderSimple')).toBe('Load Model');
+    expect(first('Save Checkpoint')).toBe('Save Model');
+    expect(first('CheckpointSave')).toBe('Save Model');
+    expect(first('ModelMergeSimple')).toBe('Merge Models');
+    expect(first('ModelMergeSubtract')).toBe('Merge Models');
+    expect(matchedAlias(loadLora, 'lora loader')).toBe('LoraLoader');
+    expect(matchedAlias(loadModel, 'checkpointloader')).toBe('CheckpointLoader');
+    expect(matchedAlias(loadLora, 'lor')).toBeUndefined();
+    expect(matchedAlias(saveLora, 'LoraLoader')).toBeUndefined();
   });
 
   it('searches titles first, then keywords and descriptions', () => {

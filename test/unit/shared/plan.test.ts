@@ -75,7 +75,7 @@ describe('documentToPlan', () => {
 
   it('throws GraphPlanError listing every error', () => {
     const b = new GraphBuilder();
-    b.node(T.saveLora);
+    b.node(T.saveLora, { path: '' });
     try {
       documentToPlan(b.doc, NODE_REGISTRY);
       expect.unreachable();

@@ -46,10 +46,17 @@ describe('validateGraph', () => {
     expect(validateGraph(b.doc, NODE_REGISTRY)).toEqual([expect.objectContaining({ severity: 'warning', code: 'param-unknown', param: 'colour', nodeId: s })]);
   });
 
+  it('a new Save node has a default file name, so only its input is missing', () => {
+    const b = new GraphBuilder();
+    const save = b.node(T.saveModel);
+    expect(b.doc.nodes[0]?.params.path).toBe('merged-model.safetensors');
+    expect(validateGraph(b.doc, NODE_REGISTRY).map((p) => [p.code, p.nodeId])).toEqual([['missing-input', save]]);
+  });
+
   it('missing required inputs and empty paths', () => {
     const b = new GraphBuilder();
     const apply = b.node(T.applyLora);
-    const save = b.node(T.saveModel);
+    const save = b.node(T.saveModel, { path: '' });
     b.edge(apply, 'model', save, 'model');
     const ps = validateGraph(b.doc, NODE_REGISTRY);
     expect(ps.map((p) => [p.code, p.nodeId, p.port ?? p.param])).toEqual([
@@ -153,7 +160,7 @@ describe('validateGraph', () => {
 
   it('onlyNodes: runs what is named, reports names that do not exist', () => {
     const { b, l1 } = combineGraph();
-    b.node(T.saveModel); // an unfinished sink elsewhere
+    b.node(T.saveModel, { path: '' }); // an unfinished sink elsewhere
     expect(codes(validateGraph(b.doc, NODE_REGISTRY, { onlyNodes: [l1] }))).toEqual(['warning:param-invalid', 'warning:missing-input']);
     expect(codes(validateGraph(b.doc, NODE_REGISTRY))).toEqual(['error:param-invalid', 'error:missing-input']);
     expect(validateGraph(b.doc, NODE_REGISTRY, { onlyNodes: ['ghost'] })).toContainEqual(expect.objectContaining({ severity: 'error', code: 'unknown-node', nodeId: 'ghost' }));

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { outputExtension, withExtension } from '../../../../shared/nodes/output-names.js';
 import { PROBLEM_CODES, type Problem } from '../../../../shared/graph/problems.js';
 import { PICKLE_EXTENSIONS } from '../../tensor-io/file-kind.js';
 import { fileParams, resolveFilePath, resolveOutputPath } from '../plan-paths.js';
@@ -30,7 +31,7 @@ export function checkFiles(ctx: CheckContext): Problem[] {
       const raw = params[name];
       if (typeof raw !== 'string' || raw === '') continue;
       if (mode === 'save') {
-        outputs.push({ node, param: name, file: resolveOutputPath(raw, ctx.paths), ifExists: params.ifExists });
+        outputs.push({ node, param: name, file: withExtension(resolveOutputPath(raw, ctx.paths), outputExtension(node.type, params)), ifExists: params.ifExists });
         continue;
       }
       const file = resolveFilePath(raw, ctx.paths);
@@ -93,6 +94,17 @@ export function checkFiles(ctx: CheckContext): Problem[] {
           param: o.param,
           message: `${title}: “${o.file}” already exists and this node is set to stop rather than overwrite it.`,
           hint: 'Choose another name, delete the file, or set “If the file exists” to Overwrite.',
+        }),
+      );
+    } else if (o.ifExists === 'ask' && existsSync(o.file)) {
+      // A warning, not an error: the app asks before Run, a headless run stops.
+      problems.push(
+        nodeProblem(ctx, o.node, {
+          severity: 'warning',
+          code: PROBLEM_CODES.outputExists,
+          param: o.param,
+          message: `${title}: “${o.file}” already exists; Run asks before writing over it.`,
+          hint: 'Or set “If the file exists” to Overwrite or Number the file.',
         }),
       );
     }

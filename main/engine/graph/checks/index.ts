@@ -30,7 +30,8 @@ export interface EngineCheckResult {
 
 export async function engineChecks(doc: GraphDocument, registry: NodeRegistry, opts: EngineCheckOptions): Promise<EngineCheckResult> {
   const analysis = analyzeGraph(doc, registry, opts.onlyNodes ? { onlyNodes: opts.onlyNodes } : {});
-  const ctx: CheckContext = { doc, registry, analysis, paths: opts.paths };
+  // The document as it runs: bypassed / muted nodes out, edges re-attached through bypassed ones.
+  const ctx: CheckContext = { doc: analysis.effective, registry, analysis, paths: opts.paths };
   const opened = new OpenedInputs();
   try {
     const problems = [...checkFiles(ctx), ...(await checkLoads(ctx, opened)), ...(await checkMappings(ctx, opened))];

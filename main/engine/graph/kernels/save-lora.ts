@@ -9,19 +9,18 @@ import { isHfFamily } from '../../naming/components.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { defineKernel } from '../kernel.js';
 import { loraRecipe, loraRecipeWidth } from '../lora-recipe.js';
-import { refuseExisting } from './save-model.js';
+import { outputTarget } from '../output-target.js';
 import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
 const DTYPES: Readonly<Record<string, LoraDtype | 'same'>> = { same: 'same', fp32: 'F32', fp16: 'F16', bf16: 'BF16' };
 
 export const saveLoraKernel = defineKernel(saveLora, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const lora = inputs.one('lora', 'lora');
-  const out = params.path;
+  const out = outputTarget(node, params.path, params.ifExists, options);
   const dtype = DTYPES[params.dtype];
   if (!dtype) throw new EngineError('bad-dtype', `${node.title}: unknown dtype "${params.dtype}".`, { node: node.id });
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
   const format = params.format === 'auto' ? (isHfFamily(lora.architecture.family) ? 'peft' : 'kohya') : params.format;
-  refuseExisting(out, params.ifExists, node);
   await ensureOutputDirectory(out);
   const recipeParams = { format, dtype: params.dtype, graph: upstream() };
   const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal);

@@ -3,7 +3,6 @@
  * untouched tensors copied byte for byte, patched ones computed and rounded once; temp file, fsync, rename,
  * so a failure or Stop leaves no partial file.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
@@ -13,22 +12,12 @@ import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineKernel } from '../kernel.js';
 import { modelRecipe, modelRecipeWidth } from '../model-recipe.js';
+import { outputTarget } from '../output-target.js';
 import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
-
-export function refuseExisting(out: string, ifExists: 'overwrite' | 'error', node: { id: string; title: string }): void {
-  if (ifExists === 'error' && existsSync(out)) {
-    throw new EngineError('output-exists', `${node.title}: “${out}” already exists and this node is set to stop rather than overwrite it.`, {
-      node: node.id,
-      file: out,
-      hint: 'Choose another name, delete the file, or set “If the file exists” to Overwrite.',
-    });
-  }
-}
 
 export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const model = inputs.one('model', 'model');
-  const out = params.path;
-  refuseExisting(out, params.ifExists, node);
+  const out = outputTarget(node, params.path, params.ifExists, options);
   await ensureOutputDirectory(out);
   const shardBytes = parseByteSize(params.maxShardSize);
   const maxShardSize = shardBytes > 0 ? shardBytes : undefined;

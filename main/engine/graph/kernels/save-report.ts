@@ -4,13 +4,12 @@ import { APP_VERSION } from '../../../../shared/app-info.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { defineKernel } from '../kernel.js';
-import { refuseExisting } from './save-model.js';
+import { outputTarget } from '../output-target.js';
 import { ensureOutputDirectory } from '../../tensor-io/output-guard.js';
 
-export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, params, run }) => {
+export const saveReportKernel = defineKernel(saveReport, async ({ node, inputs, params, run, options }) => {
   const reports = inputs.all('reports', 'report').map((i) => i.value.report);
-  const out = params.path;
-  refuseExisting(out, params.ifExists, node);
+  const out = outputTarget(node, params.path, params.ifExists, options);
   await ensureOutputDirectory(out);
   const text = `${JSON.stringify({ tool: 'lora-studio', version: APP_VERSION, createdAt: new Date().toISOString(), reports }, null, 2)}\n`;
   const bytes = await writeFileAtomic(out, text, { signal: run.signal });

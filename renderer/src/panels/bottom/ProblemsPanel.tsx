@@ -1,5 +1,6 @@
 import type { Problem } from '../../../../shared/graph/index.js';
 import { useActions } from '../../app/actions-context.js';
+import { ProblemDetails } from '../ProblemDetails.js';
 import { useAppStore } from '../../store/store-context.js';
 
 function ProblemRow({ p }: { readonly p: Problem }) {
@@ -18,6 +19,7 @@ function ProblemRow({ p }: { readonly p: Problem }) {
         )}
         {p.message}
         {p.hint && <div className="hint">{p.hint}</div>}
+        <ProblemDetails p={p} />
       </span>
     </li>
   );

@@ -1,4 +1,5 @@
 import type { Problem } from '../../../../shared/graph/index.js';
+import { ProblemDetails } from '../ProblemDetails.js';
 
 /** A node's problems that are not about one param (those show under their field). */
 export function ProblemList({ problems }: { readonly problems: readonly Problem[] }) {
@@ -9,6 +10,7 @@ export function ProblemList({ problems }: { readonly problems: readonly Problem[
         <li key={i} className={p.severity}>
           {p.message}
           {p.hint && <div className="muted">{p.hint}</div>}
+          <ProblemDetails p={p} />
         </li>
       ))}
     </ul>
