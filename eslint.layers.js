@@ -39,12 +39,14 @@ export const LAYER_ALLOWED = {
   server: ['server', 'shell', ...ENGINE_ALL, 'shared'],
   electron: ['electron', 'shell', ...ENGINE_ALL, 'shared'],
   preload: ['preload', 'shared'],
-  cli: ['cli', ...ENGINE_ALL, 'shared'],
+  // The CLI is a shell over the graph: no ops or export (graph documents run through the engine's runner);
+  // it shares the shell layer's files (graph files written as the app writes them).
+  cli: ['cli', 'shell', 'engine', 'engine-compute', 'engine-runner', 'shared'],
 };
 
 /** The files that may import more than their layer: `lora-studio serve` is the one CLI file that starts browser mode. */
 export const LAYER_EXCEPTIONS = [
-  { files: ['main/cli/commands/serve.ts'], type: 'cli', allowed: ['cli', 'server', 'shell', ...ENGINE_ALL, 'shared'] },
+  { files: ['main/cli/commands/serve.ts'], type: 'cli', allowed: ['cli', 'server', 'shell', 'engine', 'engine-compute', 'engine-runner', 'shared'] },
 ];
 
 function dependencyRule(allowed) {

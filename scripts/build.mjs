@@ -34,7 +34,7 @@ async function buildMain() {
   if (kernels.length > 0) log(`compiled ${kernels.join(', ')} in ${Date.now() - t0} ms`);
   const esmEntries = {
     cli: 'main/cli/index.ts',
-    'engine-worker': 'main/engine/compute/worker.ts',
+    'engine-worker': 'main/engine/workers/worker.ts',
   };
   const entryPoints = Object.fromEntries(Object.entries(esmEntries).filter(([, p]) => existsSync(path.join(root, p))));
   await build({

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KERNELS } from './wasm-kernels.mjs';
+import { NODE_IMPLS } from './wasm-kernels.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -55,7 +55,7 @@ function build() {
   const sources = newest(['main', 'shared', 'scripts/build.mjs', 'scripts/wasm-kernels.mjs', 'package.json']);
   const mainOutputs = ['dist/cli.js', 'dist/engine-worker.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/engine-host.cjs'];
   // A kernel is compiled again only when its own sources change (build.mjs decides): here only a missing one counts.
-  const kernelMissing = KERNELS.some((k) => !existsSync(path.join(root, 'dist', 'kernels', k.binary)));
+  const kernelMissing = NODE_IMPLS.some((k) => !existsSync(path.join(root, 'dist', 'kernels', k.binary)));
   if (kernelMissing || mainOutputs.some((f) => builtAt(f) < sources)) {
     say('building the app and engine bundles...');
     run('building the main bundles', process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'main', '--quiet']);

@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** Each kernel module: its AssemblyScript entry file and the binary it becomes in dist/kernels/. */
-export const KERNELS = [
+export const NODE_IMPLS = [
   { source: 'main/engine/linalg/kernels/assembly/linalg-kernels.ts', binary: 'linalg-kernels.wasm' },
   { source: 'main/engine/ops/apply/kernels/assembly/low-rank-bake.ts', binary: 'low-rank-bake.wasm' },
 ];
@@ -55,7 +55,7 @@ async function compile(source, outFile) {
 export async function buildKernels({ force = false } = {}) {
   mkdirSync(KERNELS_DIR, { recursive: true });
   const written = [];
-  for (const { source, binary } of KERNELS) {
+  for (const { source, binary } of NODE_IMPLS) {
     const outFile = path.join(KERNELS_DIR, binary);
     if (!force && mtime(outFile) > newestInputTime(source)) continue;
     // Written whole, then renamed: a process loading the kernels meanwhile never sees half a file.

@@ -44,7 +44,7 @@ export interface GraphRunResult {
 
 export async function runGraphDocument(document: GraphDocument, options: GraphRunOptions): Promise<GraphRunResult> {
   const workers = parseWorkers(options.workers);
-  const service = createEngineService({ ...(workers ? { workers } : {}), kernelOptions: { hashInputs: options.hash } });
+  const service = createEngineService({ ...(workers ? { workers } : {}), nodeImplOptions: { hashInputs: options.hash } });
   const controller = abortOnSignals();
   try {
     const nodeReports: Report[] = [];

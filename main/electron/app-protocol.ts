@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { CustomScheme } from 'electron';
-import { mimeType } from '../server/http/mime.js';
-import { resolveStaticFile } from '../server/http/static-path.js';
-import { contentSecurityPolicy, SECURITY_HEADERS } from '../server/security/headers.js';
+import { mimeType } from '../shell/static/mime.js';
+import { resolveStaticFile } from '../shell/static/static-path.js';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../shell/security-headers.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'lora-studio';

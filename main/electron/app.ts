@@ -8,12 +8,12 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, s
 import { APP_NAME } from '../../shared/app-info.js';
 import { PUSH_CHANNELS } from '../../shared/ipc/contract.js';
 import { createApiDispatcher } from '../../shared/ipc/dispatch.js';
-import type { AppCommand } from '../../shared/ipc/events.js';
+import type { MenuAction } from '../../shared/ipc/events.js';
 import type { DocumentState } from '../../shared/ipc/files.js';
 import { ensureDemoFiles } from '../engine/demo/index.js';
 import { removeStaleTempFiles } from '../engine/tensor-io/temp-files.js';
-import { appPaths, type AppPaths } from '../server/platform/app-paths.js';
-import { createShellFiles } from '../server/platform/shell-files.js';
+import { appPaths, type AppPaths } from '../shell/platform/app-paths.js';
+import { createShellFiles } from '../shell/platform/shell-files.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { createCloseGuard, type CloseChoice } from './close-guard.js';
 import { createElectronHandlers } from './electron-handlers.js';
@@ -79,7 +79,7 @@ async function onReady(options: StartOptions): Promise<void> {
   const send = (channel: string, payload: unknown): void => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
   };
-  const sendCommand = (command: AppCommand): void => send(PUSH_CHANNELS.appCommand, command);
+  const sendMenuAction = (command: MenuAction): void => send(PUSH_CHANNELS.menuAction, command);
 
   const refreshMenu = async (): Promise<void> => {
     const recent = await files.getRecentFiles().catch(() => []);
@@ -96,7 +96,7 @@ async function onReady(options: StartOptions): Promise<void> {
             await refreshMenu();
           }),
     };
-    const template = buildMenuTemplate({ appName: APP_NAME, platform: process.platform, dev, recent, send: sendCommand, clearRecent: () => void files.clearRecentFiles().then(refreshMenu), backend });
+    const template = buildMenuTemplate({ appName: APP_NAME, platform: process.platform, dev, recent, send: sendMenuAction, clearRecent: () => void files.clearRecentFiles().then(refreshMenu), backend });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
@@ -106,7 +106,7 @@ async function onReady(options: StartOptions): Promise<void> {
       const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
       return response === 0 ? 'save' : response === 1 ? 'discard' : 'cancel';
     },
-    requestSaveAndClose: () => sendCommand({ command: 'save-and-close' }),
+    requestSaveAndClose: () => sendMenuAction({ command: 'save-and-close' }),
     closedCleanly: (graphPath) => files.closedCleanly(graphPath),
     close: () => win?.close(),
   });

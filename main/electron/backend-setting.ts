@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { BACKEND_ORDER, type BackendPreference } from '../engine/compute/backend.js';
-import { JsonStore } from '../server/platform/json-store.js';
+import { JsonStore } from '../shell/platform/json-store.js';
 
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', ...BACKEND_ORDER];
 

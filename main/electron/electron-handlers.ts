@@ -8,9 +8,9 @@ import type { ApiHandlers } from '../../shared/ipc/api.js';
 import type { DocumentState, PickFileRequest } from '../../shared/ipc/files.js';
 import { EngineError } from '../engine/errors.js';
 import { engineApiHandlers } from '../engine/service/api-handlers.js';
-import type { EngineApi } from '../server/engine-api.js';
-import { graphContextFor, type GraphContextOptions } from '../server/platform/graph-context.js';
-import type { ShellFiles } from '../server/platform/shell-files.js';
+import type { EngineApi } from '../shell/engine-api.js';
+import { graphContextFor, type GraphContextOptions } from '../shell/platform/graph-context.js';
+import type { ShellFiles } from '../shell/platform/shell-files.js';
 import type { FileAccess } from './file-access.js';
 
 export interface FileFilter {

@@ -10,7 +10,7 @@ import type { EngineEvent } from '../../shared/ipc/events.js';
 import { PlatformApiError } from '../../shared/ipc/errors.js';
 import type { ActiveRun, RunStart, StopResult } from '../../shared/ipc/runs.js';
 import { EngineError } from '../engine/errors.js';
-import type { EngineApi } from '../server/engine-api.js';
+import type { EngineApi } from '../shell/engine-api.js';
 import { isFromEngineHost, type EngineCall, type FromEngineHost, type ToEngineHost } from './engine-protocol.js';
 
 export interface EngineProcessHandle {

@@ -4,7 +4,7 @@
  */
 import { toApiError } from '../../shared/ipc/errors.js';
 import { liveTempFiles } from '../engine/tensor-io/temp-files.js';
-import type { EngineApi } from '../server/engine-api.js';
+import type { EngineApi } from '../shell/engine-api.js';
 import { isToEngineHost, type FromEngineHost } from './engine-protocol.js';
 
 export interface HostPort {

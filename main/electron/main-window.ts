@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Display } from 'electron';
 import { APP_NAME } from '../../shared/app-info.js';
-import type { JsonStore } from '../server/platform/json-store.js';
+import type { JsonStore } from '../shell/platform/json-store.js';
 import { APP_START_URL } from './app-protocol.js';
 import type { CloseGuard } from './close-guard.js';
 import { secureWebPreferences } from './security.js';

@@ -1,10 +1,10 @@
 /**
  * The application menu. Commands the renderer owns (New, Open, Save, Undo, Run, ...) are sent to it as
- * app commands (PUSH_CHANNELS.appCommand); clipboard, zoom and window items use Electron's roles. No
+ * menu actions (PUSH_CHANNELS.menuAction); clipboard, zoom and window items use Electron's roles. No
  * accelerator is a bare key, so typing in a field never triggers a menu item.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { AppCommand } from '../../shared/ipc/events.js';
+import type { MenuAction } from '../../shared/ipc/events.js';
 import type { RecentFile } from '../../shared/ipc/files.js';
 
 export interface MenuOptions {
@@ -13,7 +13,7 @@ export interface MenuOptions {
   /** Reload and developer tools only in development. */
   dev: boolean;
   recent: readonly RecentFile[];
-  send(command: AppCommand): void;
+  send(command: MenuAction): void;
   clearRecent(): void;
   /** Graph ▸ Compute Backend: the choices, the one in effect, and what choosing one does. */
   backend?: { choices: readonly string[]; current: string; choose(name: string): void };
@@ -21,7 +21,7 @@ export interface MenuOptions {
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   const isMac = o.platform === 'darwin';
-  const item = (label: string, command: AppCommand['command'], accelerator?: string): MenuItemConstructorOptions => ({
+  const item = (label: string, command: MenuAction['command'], accelerator?: string): MenuItemConstructorOptions => ({
     label,
     ...(accelerator !== undefined ? { accelerator } : {}),
     click: () => o.send({ command }),

@@ -1,7 +1,7 @@
 /** The window's size, position and maximised state, saved in the config folder and restored only if it is still on a screen. */
 import path from 'node:path';
 import { z } from 'zod';
-import { JsonStore } from '../server/platform/json-store.js';
+import { JsonStore } from '../shell/platform/json-store.js';
 
 export const windowStateSchema = z.object({
   x: z.number().int().optional(),

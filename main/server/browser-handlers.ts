@@ -8,9 +8,9 @@ import { APP_NAME, APP_VERSION } from '../../shared/app-info.js';
 import type { ApiHandlers } from '../../shared/ipc/api.js';
 import { EngineError } from '../engine/errors.js';
 import { engineApiHandlers } from '../engine/service/api-handlers.js';
-import type { EngineApi } from './engine-api.js';
-import { graphContextFor, type GraphContextOptions } from './platform/graph-context.js';
-import type { ShellFiles } from './platform/shell-files.js';
+import type { EngineApi } from '../shell/engine-api.js';
+import { graphContextFor, type GraphContextOptions } from '../shell/platform/graph-context.js';
+import type { ShellFiles } from '../shell/platform/shell-files.js';
 
 const unsupported = (what: string, hint: string): EngineError => new EngineError('unsupported', `${what} is not available in browser mode.`, { hint });
 

@@ -15,7 +15,7 @@ import { handleApiRequest } from './http/api-route.js';
 import { sendError, sendText } from './http/replies.js';
 import { handleStaticRequest } from './http/static-route.js';
 import { isLoopbackHost, isWildcardHost, urlHost } from './security/bind-address.js';
-import { applySecurityHeaders } from './security/headers.js';
+import { applySecurityHeaders } from '../shell/security-headers.js';
 import { requestHostAllowed, requestOriginAllowed, type BindInfo } from './security/request-guards.js';
 import { newToken } from './security/token.js';
 import { createEventSockets, type EventSockets } from './ws/event-sockets.js';

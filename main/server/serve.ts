@@ -7,10 +7,10 @@ import { createApiDispatcher } from '../../shared/ipc/dispatch.js';
 import { removeStaleTempFiles } from '../engine/tensor-io/temp-files.js';
 import { createBrowserHandlers } from './browser-handlers.js';
 import { startBrowserServer, type BrowserServer } from './browser-server.js';
-import type { EngineApi } from './engine-api.js';
-import { appPaths, type AppPaths } from './platform/app-paths.js';
-import { defaultConfigDir } from './platform/config-dir.js';
-import { createShellFiles } from './platform/shell-files.js';
+import type { EngineApi } from '../shell/engine-api.js';
+import { appPaths, type AppPaths } from '../shell/platform/app-paths.js';
+import { defaultConfigDir } from '../shell/platform/config-dir.js';
+import { createShellFiles } from '../shell/platform/shell-files.js';
 
 export interface ServeOptions {
   engine: EngineApi;

@@ -10,7 +10,7 @@
 import type { GraphDocument } from '../graph/document.js';
 import type { Problem } from '../graph/problems.js';
 import type { ApiArgs, ApiMethodName, ApiResult } from './contract.js';
-import type { AppCommand, EngineEvent } from './events.js';
+import type { MenuAction, EngineEvent } from './events.js';
 import type {
   AutosaveRequest,
   DirectoryListing,
@@ -88,7 +88,7 @@ export interface PlatformApi {
 
   onEngineEvent(listener: (event: EngineEvent) => void): Unsubscribe;
   /** Application menu commands (Electron only). */
-  onAppCommand(listener: (command: AppCommand) => void): Unsubscribe;
+  onMenuAction(listener: (command: MenuAction) => void): Unsubscribe;
 }
 
 /** The request/response methods, as derived from the contract: what a shell implements. */
@@ -97,6 +97,6 @@ export type ApiHandlers = { [M in ApiMethodName]: (...args: ApiArgs<M>) => Promi
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // Fails to compile when PlatformApi and API_CONTRACT drift apart.
 const contractMatchesInterface: Same<Pick<PlatformApi, ApiMethodName>, ApiHandlers> = true;
-const onlySubscriptionsOutsideContract: Same<Exclude<keyof PlatformApi, ApiMethodName>, 'onEngineEvent' | 'onAppCommand'> = true;
+const onlySubscriptionsOutsideContract: Same<Exclude<keyof PlatformApi, ApiMethodName>, 'onEngineEvent' | 'onMenuAction'> = true;
 void contractMatchesInterface;
 void onlySubscriptionsOutsideContract;

@@ -8,7 +8,7 @@ import { formatJsonPath } from '../graph/errors.js';
 import type { PlatformApi, Unsubscribe } from './api.js';
 import { API_CONTRACT, API_METHOD_NAMES, PUSH_CHANNELS, type ApiMethodName } from './contract.js';
 import { apiEnvelopeSchema, PlatformApiError } from './errors.js';
-import { appCommandSchema, engineEventSchema } from './events.js';
+import { menuActionSchema, engineEventSchema } from './events.js';
 
 export interface ApiTransport {
   /** Sends the call; resolves to the raw reply (an ApiEnvelope, unvalidated). */
@@ -52,10 +52,10 @@ function subscription<T>(transport: ApiTransport, channel: string, schema: z.Zod
 export function createPlatformApi(transport: ApiTransport, options: ClientOptions = {}): PlatformApi {
   const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const name of API_METHOD_NAMES) methods[name] = (...args) => call(transport, name, args);
-  const subscriptions: Pick<PlatformApi, 'onEngineEvent' | 'onAppCommand'> = {
+  const subscriptions: Pick<PlatformApi, 'onEngineEvent' | 'onMenuAction'> = {
     onEngineEvent: (listener) => subscription(transport, PUSH_CHANNELS.engineEvent, engineEventSchema, listener, options),
-    onAppCommand: (listener) => subscription(transport, PUSH_CHANNELS.appCommand, appCommandSchema, listener, options),
+    onMenuAction: (listener) => subscription(transport, PUSH_CHANNELS.menuAction, menuActionSchema, listener, options),
   };
   // The loop above builds exactly the contract's methods; ApiHandlers ≡ Pick<PlatformApi, ApiMethodName> is checked in api.ts.
-  return { ...(methods as unknown as Omit<PlatformApi, 'onEngineEvent' | 'onAppCommand'>), ...subscriptions };
+  return { ...(methods as unknown as Omit<PlatformApi, 'onEngineEvent' | 'onMenuAction'>), ...subscriptions };
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { graphDocumentSchema } from '../graph/document.js';
 import { problemSchema } from '../graph/problems.js';
-import { appCommandSchema, engineEventSchema } from './events.js';
+import { menuActionSchema, engineEventSchema } from './events.js';
 import {
   autosaveRequestSchema,
   directoryListingSchema,
@@ -80,7 +80,7 @@ export type ApiArgs<M extends ApiMethodName> = z.input<ApiContract[M]['args']>;
 export type ApiResult<M extends ApiMethodName> = z.output<ApiContract[M]['result']>;
 
 /** Main -> renderer pushes. */
-export const PUSH_CHANNELS = { engineEvent: 'engine:event', appCommand: 'app:command' } as const;
+export const PUSH_CHANNELS = { engineEvent: 'engine:event', menuAction: 'app:command' } as const;
 export type PushChannel = (typeof PUSH_CHANNELS)[keyof typeof PUSH_CHANNELS];
 
 /** Browser mode: `POST ${HTTP_API_PREFIX}<method>`, body `{ "args": [...] }`, reply an ApiEnvelope. */
@@ -91,7 +91,7 @@ export const WS_EVENTS_PATH = '/api/events';
 
 export const pushMessageSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal(PUSH_CHANNELS.engineEvent), payload: engineEventSchema }),
-  z.object({ channel: z.literal(PUSH_CHANNELS.appCommand), payload: appCommandSchema }),
+  z.object({ channel: z.literal(PUSH_CHANNELS.menuAction), payload: menuActionSchema }),
 ]);
 export type PushMessage = z.infer<typeof pushMessageSchema>;
 

@@ -99,7 +99,7 @@ export type EngineEventType = EngineEvent['type'];
 export type EngineEventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;
 
 /** Commands from the application menu (Electron) to the renderer; browser mode never sends them. */
-export const APP_COMMANDS = [
+export const MENU_ACTIONS = [
   'new',
   'open',
   'open-recent',
@@ -117,9 +117,9 @@ export const APP_COMMANDS = [
   'toggle-theme',
 ] as const;
 
-export const appCommandSchema = z.object({
-  command: z.enum(APP_COMMANDS),
+export const menuActionSchema = z.object({
+  command: z.enum(MENU_ACTIONS),
   /** open-recent: which file. */
   path: z.string().optional(),
 });
-export type AppCommand = z.infer<typeof appCommandSchema>;
+export type MenuAction = z.infer<typeof menuActionSchema>;

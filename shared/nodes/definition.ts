@@ -1,6 +1,6 @@
 /**
  * A node definition: everything the UI needs to draw and document a node and everything the engine needs
- * to validate and parse it. Kernels (main/engine/graph/kernels/) are looked up by `type`.
+ * to validate and parse it. Node impls (main/engine/graph/node-impls/) are looked up by `type`.
  *
  * Multi-input ports (`multiple: true`, e.g. Combine LoRAs' `loras`) carry per-input params ON THE EDGE
  * (`edge.params`, schema `edgeParams`): a weight belongs to the connection, so deleting, reconnecting or

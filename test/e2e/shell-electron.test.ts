@@ -15,8 +15,8 @@ import { createEngineClient, type EngineClient } from '../../main/electron/engin
 import { nodeEngineProcess } from '../../main/electron/engine-process.js';
 import { FileAccess } from '../../main/electron/file-access.js';
 import { ensureDemoFiles } from '../../main/engine/demo/index.js';
-import { appPaths } from '../../main/server/platform/app-paths.js';
-import { createShellFiles } from '../../main/server/platform/shell-files.js';
+import { appPaths } from '../../main/shell/platform/app-paths.js';
+import { createShellFiles } from '../../main/shell/platform/shell-files.js';
 import { PUSH_CHANNELS } from '../../shared/ipc/contract.js';
 import type { DocumentState } from '../../shared/ipc/files.js';
 import { repoRoot } from '../helpers/cli.js';

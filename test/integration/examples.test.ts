@@ -25,7 +25,7 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'ls-examples-'));
   cpSync(examplesDir, path.join(root, 'examples'), { recursive: true });
   await generateDemoFiles(path.join(root, 'demo'));
-  service = createEngineService({ workers: 2, kernelOptions: { hashInputs: false } });
+  service = createEngineService({ workers: 2, nodeImplOptions: { hashInputs: false } });
   service.onEvent((e) => events.push(e));
 });
 afterAll(async () => {

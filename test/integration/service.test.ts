@@ -23,7 +23,7 @@ let service: EngineService;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ls-service-'));
   await generateDemoFiles(dir);
-  service = createEngineService({ workers: 2, kernelOptions: { hashInputs: false } });
+  service = createEngineService({ workers: 2, nodeImplOptions: { hashInputs: false } });
 });
 afterAll(async () => {
   await service.dispose();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { importReportLines } from '../../../shared/comfyui/index.js';
 import { importWorkflowFile } from '../../engine/comfyui/import-workflow.js';
-import { saveGraphFile } from '../../server/platform/graph-files.js';
+import { saveGraphFile } from '../../shell/platform/graph-files.js';
 
 interface ImportFlags {
   out: string;

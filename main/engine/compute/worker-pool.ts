@@ -1,6 +1,6 @@
 /**
  * A pool of worker_threads, each with its own single-threaded tfjs backend, running named tasks
- * (worker-tasks.ts). Tasks queue FIFO; buffers can be transferred both ways; errors keep their EngineError
+ * (workers/worker-tasks.ts). Tasks queue FIFO; buffers can be transferred both ways; errors keep their EngineError
  * fields; an AbortSignal cancels a task (queued: dropped; running: the handler's signal is aborted and, if it
  * does not stop within a grace period, its worker is replaced). Idle workers do not keep the process alive.
  */

@@ -1,5 +1,5 @@
 /** Deterministic values for demo tensors: one seeded stream per (seed, tensor name), independent of file order. */
-import { moduleStream } from '../ops/merge-methods/random-stream.js';
+import { moduleStream } from '../merge-methods/random-stream.js';
 
 /** count values uniform in (−scale, scale). */
 export function uniformValues(count: number, scale: number, seed: number, name: string): Float32Array {

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { APP_VERSION } from '../../../shared/app-info.js';
 import type { WorkerPool } from '../compute/worker-pool.js';
-import type { CompressionStats } from '../ops/module-source/scaled-factors.js';
+import type { CompressionStats } from '../module-source/scaled-factors.js';
 import type { RunContext } from '../run-context.js';
 import { buildOutputMetadata, TOOL_VERSION_KEY, type ModelSpecInput } from '../tensor-io/metadata.js';
 import type { LoraValue } from '../values/lora-value.js';

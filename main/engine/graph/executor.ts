@@ -1,5 +1,5 @@
 /**
- * Runs an execution plan: nodes in topological order, each through its kernel, results cached by content
+ * Runs an execution plan: nodes in topological order, each through its node impl, results cached by content
  * hash. Events: run-started, per node node-started / node-progress / node-finished | node-failed |
  * node-cancelled, run-finished with the files written and the reports made. A node whose hash is unchanged
  * is not run again (a sink also needs its files untouched); a node whose results nobody needs this time
@@ -17,9 +17,9 @@ import { EngineError } from '../errors.js';
 import { errorInfo, isCancellation, type ErrorInfo } from './error-info.js';
 import { stampFiles } from './file-identity.js';
 import type { GraphValue } from './graph-values.js';
-import type { KernelResult, KernelRunOptions, UpstreamNode } from './kernel.js';
-import { KernelInputs, type KernelInput } from './kernel-inputs.js';
-import type { KernelRegistry } from './kernel-registry.js';
+import type { NodeImplResult, NodeImplRunOptions, UpstreamNode } from './node-impl.js';
+import { NodeImplInputs, type NodeImplInput } from './node-impl-inputs.js';
+import type { NodeImplRegistry } from './node-impl-registry.js';
 import { nodeHash } from './node-hash.js';
 import { createNodeProgress } from './node-progress.js';
 import type { CachedResult, ResultCache } from './result-cache.js';
@@ -34,7 +34,7 @@ export interface MemoryCheck {
 export interface ExecuteOptions {
   readonly runId: string;
   readonly registry: NodeRegistry;
-  readonly kernels: KernelRegistry;
+  readonly nodeImpls: NodeImplRegistry;
   readonly cache: ResultCache;
   readonly emit: (event: EngineEvent) => void;
   readonly signal: AbortSignal;
@@ -45,7 +45,7 @@ export interface ExecuteOptions {
   readonly noCache?: boolean;
   /** The run is refused when the estimate exceeds what is available. */
   readonly memory?: MemoryCheck;
-  readonly kernelOptions?: KernelRunOptions;
+  readonly nodeImplOptions?: NodeImplRunOptions;
 }
 
 type RunFinished = EngineEventOf<'run-finished'>;
@@ -215,10 +215,10 @@ function neededNodes(plan: ExecutionPlan, reuse: ReadonlyMap<string, CachedResul
   return upstreamIds(plan, plan.nodes.filter((n) => n.isTarget).map((n) => n.id), (id) => reuse.get(id) !== undefined);
 }
 
-async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions, plan: ExecutionPlan): Promise<KernelResult> {
-  const kernel = opts.kernels.get(node.type);
-  if (!kernel) throw new EngineError('no-kernel', `${node.title} (${node.id}): this engine cannot run ${node.type} nodes.`, { node: node.id, hint: 'Update LoRA Studio.' });
-  const inputs: Record<string, KernelInput[]> = {};
+async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Record<string, GraphValue>>>, opts: ExecuteOptions, plan: ExecutionPlan): Promise<NodeImplResult> {
+  const impl = opts.nodeImpls.get(node.type);
+  if (!impl) throw new EngineError('no-kernel', `${node.title} (${node.id}): this engine cannot run ${node.type} nodes.`, { node: node.id, hint: 'Update LoRA Studio.' });
+  const inputs: Record<string, NodeImplInput[]> = {};
   for (const [port, list] of Object.entries(node.inputs)) {
     inputs[port] = list.map((i) => {
       const value = values.get(i.node)?.[i.port];
@@ -228,14 +228,14 @@ async function runNode(node: PlanNode, values: ReadonlyMap<string, Readonly<Reco
   }
   const progress = createNodeProgress((p) => opts.emit({ type: 'node-progress', runId: opts.runId, at: Date.now(), nodeId: node.id, ...p }));
   const log = (line: string): void => opts.emit({ type: 'log', runId: opts.runId, at: Date.now(), level: /^warning\b/i.test(line) ? 'warn' : 'info', message: line, nodeId: node.id });
-  return kernel.run({
+  return impl.run({
     node,
-    definition: kernel.definition,
+    definition: impl.definition,
     params: node.params as never,
-    inputs: new KernelInputs(`${node.title} (${node.id})`, inputs),
+    inputs: new NodeImplInputs(`${node.title} (${node.id})`, inputs),
     run: { signal: opts.signal, onProgress: progress, log },
     pool: opts.pool,
-    options: opts.kernelOptions ?? {},
+    options: opts.nodeImplOptions ?? {},
     upstream: () => upstreamRecipe(plan, node),
   });
 }

@@ -22,7 +22,7 @@ async function stampOf(file: string): Promise<FileStamp | undefined> {
   }
 }
 
-/** Identity of an input path as a string; "missing:<path>" when it does not exist (the kernel then fails). */
+/** Identity of an input path as a string; "missing:<path>" when it does not exist (the node impl then fails). */
 export async function inputIdentity(input: string): Promise<string> {
   const own = await stampOf(input);
   if (!own) return `missing:${input}`;

@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { firstFreeNumbered, outputExtension, withExtension, type IfExists } from '../../../shared/nodes/output-names.js';
 import { EngineError } from '../errors.js';
-import type { KernelRunOptions } from './kernel.js';
+import type { NodeImplRunOptions } from './node-impl.js';
 
 export function outputTarget(
   node: { readonly id: string; readonly title: string; readonly type: string; readonly params: Readonly<Record<string, unknown>> },
   path: string,
   ifExists: IfExists,
-  options: KernelRunOptions,
+  options: NodeImplRunOptions,
 ): string {
   const ext = outputExtension(node.type, node.params);
   const out = withExtension(path, ext);

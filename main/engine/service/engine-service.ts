@@ -22,9 +22,9 @@ import type { NodeRegistry } from '../../../shared/nodes/registry.js';
 import { createWorkerPool, defaultPoolSize, type WorkerPool } from '../compute/worker-pool.js';
 import { engineChecks } from '../graph/checks/index.js';
 import { executePlan } from '../graph/executor.js';
-import type { KernelRunOptions } from '../graph/kernel.js';
-import type { KernelRegistry } from '../graph/kernel-registry.js';
-import { createKernelRegistry } from '../graph/kernels/index.js';
+import type { NodeImplRunOptions } from '../graph/node-impl.js';
+import type { NodeImplRegistry } from '../graph/node-impl-registry.js';
+import { createNodeImplRegistry } from '../graph/node-impls/index.js';
 import { availableMemory } from '../graph/memory-estimate.js';
 import { resolvePlanPaths, type PathOptions } from '../graph/plan-paths.js';
 import { ResultCache } from '../graph/result-cache.js';
@@ -64,13 +64,13 @@ export interface EngineServiceOptions {
   /** Size of the pool the service starts (default: env LORA_STUDIO_WORKERS, else the number of cores). */
   readonly workers?: number;
   readonly registry?: NodeRegistry;
-  readonly kernels?: KernelRegistry;
+  readonly nodeImpls?: NodeImplRegistry;
   /** Bytes a run may use (default: env LORA_STUDIO_MEMORY_LIMIT, else free memory). */
   readonly availableMemoryBytes?: () => number;
   /** How long Stop waits for a cooperative stop before killing the workers (default 3000 ms). */
   readonly stopGraceMs?: number;
   /** Default: hash inputs; env LORA_STUDIO_DEBUG_DELAY_MS slows streaming exports down (tests of progress and Stop). */
-  readonly kernelOptions?: KernelRunOptions;
+  readonly nodeImplOptions?: NodeImplRunOptions;
   readonly inspect?: (request: InspectRequest, ctx: RunContext) => Promise<InspectionResult>;
 }
 
@@ -84,14 +84,14 @@ interface ActiveRunState {
 
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
   const registry = options.registry ?? NODE_REGISTRY;
-  const kernels = options.kernels ?? createKernelRegistry();
+  const nodeImpls = options.nodeImpls ?? createNodeImplRegistry();
   const hub = new EventHub();
   const cache = new ResultCache();
   const ownsPool = options.pool === undefined;
   const poolSize = options.pool?.size ?? options.workers ?? defaultPoolSize();
   const memoryAvailable = options.availableMemoryBytes ?? (() => availableMemory());
   const stopGraceMs = options.stopGraceMs ?? 3000;
-  const kernelOptions: KernelRunOptions = { ...debugDelayFromEnv(), ...options.kernelOptions };
+  const nodeImplOptions: NodeImplRunOptions = { ...debugDelayFromEnv(), ...options.nodeImplOptions };
   let pool: WorkerPool | undefined = options.pool;
   let active: ActiveRunState | undefined;
   let reserved = false;
@@ -111,7 +111,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       paths: context,
       workers: poolSize,
       availableMemoryBytes: memoryAvailable(),
-      ...(kernelOptions.windowBytes ? { windowBytes: kernelOptions.windowBytes } : {}),
+      ...(nodeImplOptions.windowBytes ? { windowBytes: nodeImplOptions.windowBytes } : {}),
     });
     return { problems: [...shared, ...engine.problems], memory: engine.memory };
   };
@@ -130,7 +130,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         const event = await executePlan(plan, {
           runId,
           registry,
-          kernels,
+          nodeImpls,
           cache,
           emit: (e: EngineEvent) => hub.emit(e),
           signal: controller.signal,
@@ -138,7 +138,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
           backend,
           noCache: runOptions.noCache === true,
           memory,
-          kernelOptions: runOptions.overwrite === true ? { ...kernelOptions, overwriteConfirmed: true } : kernelOptions,
+          nodeImplOptions: runOptions.overwrite === true ? { ...nodeImplOptions, overwriteConfirmed: true } : nodeImplOptions,
         });
         last = { runId, event };
         return event;
@@ -237,7 +237,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   return service;
 }
 
-function debugDelayFromEnv(): KernelRunOptions {
+function debugDelayFromEnv(): NodeImplRunOptions {
   const v = Number(process.env.LORA_STUDIO_DEBUG_DELAY_MS);
   return Number.isFinite(v) && v > 0 ? { debugDelayMs: v } : {};
 }

@@ -4,10 +4,10 @@
  */
 import type { AdapterModuleKind, PeftAdapterConfig } from '../adapters/types.js';
 import type { ArchitectureGuess } from '../naming/types.js';
-import type { ModuleSource } from '../ops/module-source/source-types.js';
+import type { ModuleSource } from '../module-source/source-types.js';
 
 // The module-source tree is defined beside its interpreter; values carry it.
-export type { CombineMember, DynamicRankMethod, KohyaMergeMember, ModuleSource, RankRule, TaskMergeMember } from '../ops/module-source/source-types.js';
+export type { CombineMember, DynamicRankMethod, KohyaMergeMember, ModuleSource, RankRule, TaskMergeMember } from '../module-source/source-types.js';
 
 export interface LoraModuleValue {
   /** The module's name as its source spells it: what naming/ resolves against a base. */

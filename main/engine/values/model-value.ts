@@ -2,7 +2,7 @@
  * The `model` value (DESIGN.md §3): a base checkpoint handle plus an ordered list of steps that patch its
  * tensors. Nothing is computed until a sink (Save Model, Inspect, Probe) pulls tensors through it.
  */
-import type { TaskVectorMergeOptions } from '../ops/merge-methods/types.js';
+import type { TaskVectorMergeOptions } from '../merge-methods/types.js';
 import type { KeyMap, MappingReport } from '../naming/types.js';
 import type { TensorSource } from '../tensor-io/tensor-source.js';
 import type { LoraValue } from './lora-value.js';

@@ -8,9 +8,9 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TOKEN_QUERY_PARAM } from '../../../shared/ipc/transport.js';
 import { tokenMatches } from '../security/token.js';
-import { mimeType } from './mime.js';
+import { mimeType } from '../../shell/static/mime.js';
 import { sendText } from './replies.js';
-import { resolveStaticFile } from './static-path.js';
+import { resolveStaticFile } from '../../shell/static/static-path.js';
 
 export interface StaticRouteOptions {
   rendererDir: string;

@@ -1,8 +1,8 @@
 import { canConnect, createEdge, createNode, type Position } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY, type NodeRegistry } from '../../../shared/nodes/index.js';
-import { addNode } from '../commands/add-node.js';
-import { composite, type Command } from '../commands/command.js';
-import { connect } from '../commands/connect.js';
+import { addNode } from '../edits/add-node.js';
+import { composite, type Edit } from '../edits/edit.js';
+import { connect } from '../edits/connect.js';
 import type { AppStore } from '../store/app-store.js';
 
 export interface ConnectTo {
@@ -24,7 +24,7 @@ export function addNodeOfType(store: AppStore, type: string, position: Position,
   const s = store.getState();
   const id = s.ids.nodeId(type);
   const node = createNode(def, id, position);
-  const commands: Command[] = [addNode(node, def.title)];
+  const edits: Edit[] = [addNode(node, def.title)];
   if (connectTo) {
     const c =
       connectTo.side === 'output'
@@ -34,10 +34,10 @@ export function addNodeOfType(store: AppStore, type: string, position: Position,
     const verdict = canConnect(withNode, registry, c, { replace: true });
     if (verdict.ok) {
       const targetDef = registry.get(c.target === id ? type : (withNode.nodes.find((n) => n.id === c.target)?.type ?? ''));
-      commands.push(connect(createEdge(targetDef, c, s.ids), verdict.replaces));
+      edits.push(connect(createEdge(targetDef, c, s.ids), verdict.replaces));
     }
   }
-  s.dispatch(commands.length === 1 ? (commands[0] as Command) : composite(`Add ${def.title}`, commands));
+  s.dispatch(edits.length === 1 ? (edits[0] as Edit) : composite(`Add ${def.title}`, edits));
   s.selectNodes([id]);
   return id;
 }

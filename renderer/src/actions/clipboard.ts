@@ -1,6 +1,6 @@
 import type { Position } from '../../../shared/graph/index.js';
-import { insertFragment } from '../commands/insert-fragment.js';
-import { removeElements } from '../commands/remove-elements.js';
+import { insertFragment } from '../edits/insert-fragment.js';
+import { removeElements } from '../edits/remove-elements.js';
 import { extractFragment, fragmentOrigin, parseFragment, remapFragment, serializeFragment, type Fragment } from '../graph/fragment.js';
 import type { AppStore } from '../store/app-store.js';
 

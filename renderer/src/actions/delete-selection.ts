@@ -1,4 +1,4 @@
-import { removeElements } from '../commands/remove-elements.js';
+import { removeElements } from '../edits/remove-elements.js';
 import type { AppStore } from '../store/app-store.js';
 
 export function deleteSelection(store: AppStore): boolean {

@@ -1,6 +1,6 @@
 import { createEdge, createNode } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY, type NodeRegistry } from '../../../shared/nodes/index.js';
-import { defineCommand } from '../commands/command.js';
+import { defineEdit } from '../edits/edit.js';
 import type { AppStore } from '../store/app-store.js';
 
 /**
@@ -21,7 +21,7 @@ export function insertOnEdge(store: AppStore, edgeId: string, type: string, at: 
   const node = createNode(def, id, { x: Math.round(at.x), y: Math.round(at.y) });
   const into = createEdge(def, { source: edge.source, sourcePort: edge.sourcePort, target: id, targetPort: input.name }, s.ids);
   s.dispatch(
-    defineCommand(`Insert ${def.title}`, (doc) => {
+    defineEdit(`Insert ${def.title}`, (doc) => {
       doc.nodes.push(structuredClone(node));
       doc.edges.push(structuredClone(into));
       const e = doc.edges.find((x) => x.id === edgeId);

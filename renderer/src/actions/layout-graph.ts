@@ -1,4 +1,4 @@
-import { moveNodes } from '../commands/move-nodes.js';
+import { moveNodes } from '../edits/move-nodes.js';
 import { autoLayout } from '../graph/auto-layout.js';
 import type { AppStore } from '../store/app-store.js';
 

@@ -1,5 +1,5 @@
 import type { NodeMode } from '../../../shared/graph/index.js';
-import { setNodeMode } from '../commands/set-node-mode.js';
+import { setNodeMode } from '../edits/set-node-mode.js';
 import type { AppStore } from '../store/app-store.js';
 
 /** Ctrl+B / Ctrl+M: sets the mode on the selected nodes, or clears it when every one of them has it. */

@@ -1,6 +1,6 @@
 import { canConnect, createEdge, type Connection, type ConnectResult } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY, type NodeRegistry } from '../../../shared/nodes/index.js';
-import { connect } from '../commands/connect.js';
+import { connect } from '../edits/connect.js';
 import type { AppStore } from '../store/app-store.js';
 
 /**

@@ -18,7 +18,7 @@ import { Toolbar } from '../panels/Toolbar.js';
 import { createRunActions } from '../run/run-actions.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { ActionsContext, type AppActions } from './actions-context.js';
-import { useAppCommands } from './use-app-commands.js';
+import { useMenuActions } from './use-menu-actions.js';
 import { useAutosave } from './use-autosave.js';
 import { useCanvasActions } from './use-canvas-actions.js';
 import { useClipboard } from './use-clipboard.js';
@@ -42,7 +42,7 @@ function Workbench() {
   useDocumentState(api, info, store);
   useShortcuts(store, actions);
   useClipboard(store);
-  useAppCommands(api, store, actions);
+  useMenuActions(api, store, actions);
   useStartup(api, store, actions, window.location.search);
   return (
     <ActionsContext.Provider value={actions}>

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { deleteSelection } from '../actions/delete-selection.js';
 import { duplicateSelection } from '../actions/clipboard.js';
 import { toggleNodeMode } from '../actions/toggle-node-mode.js';
-import { setCollapsed } from '../commands/set-collapsed.js';
+import { setCollapsed } from '../edits/set-collapsed.js';
 import { matchesCombo } from '../shortcuts/key-combo.js';
 import { isMacPlatform } from '../shortcuts/platform.js';
 import { SHORTCUTS, type ShortcutAction } from '../shortcuts/shortcut-table.js';

@@ -29,7 +29,7 @@ function minimapColor(node: StudioFlowNode): string {
   return def ? CATEGORY_INFO[def.category].color : '#999';
 }
 
-/** The graph editor: React Flow bound to the store (every change a command), with its overlays. */
+/** The graph editor: React Flow bound to the store (every change an edit), with its overlays. */
 export function Canvas() {
   const store = useAppStoreApi();
   const rf = useReactFlow<StudioFlowNode, StudioFlowEdge>();

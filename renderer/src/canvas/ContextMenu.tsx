@@ -7,7 +7,7 @@ import { deleteSelection } from '../actions/delete-selection.js';
 import { insertOnEdge } from '../actions/insert-on-edge.js';
 import { toggleNodeMode } from '../actions/toggle-node-mode.js';
 import { useActions } from '../app/actions-context.js';
-import { setCollapsed } from '../commands/set-collapsed.js';
+import { setCollapsed } from '../edits/set-collapsed.js';
 import type { ContextMenuRequest } from '../store/ui-slice.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 

@@ -3,8 +3,8 @@ import { useReactFlow, type Connection, type EdgeChange, type FinalConnectionSta
 import { canConnect, type Position } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
 import { tryConnect } from '../actions/try-connect.js';
-import { moveNodes } from '../commands/move-nodes.js';
-import { resizeNode } from '../commands/resize-node.js';
+import { moveNodes } from '../edits/move-nodes.js';
+import { resizeNode } from '../edits/resize-node.js';
 import { snapToNeighbours } from '../graph/alignment.js';
 import type { StudioFlowEdge, StudioFlowNode } from '../nodes/flow-types.js';
 import { useAppStoreApi } from '../store/store-context.js';
@@ -21,7 +21,7 @@ export interface Guides {
 
 const toConnection = (c: Connection) => ({ source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' });
 
-/** React Flow's change callbacks turned into commands; selection into the store; gestures for drags. */
+/** React Flow's change callbacks turned into edits; selection into the store; gestures for drags. */
 export function useCanvasHandlers(measured: () => ReadonlyMap<string, Size>, setMeasured: (u: { id: string; size: Size }[]) => void) {
   const store = useAppStoreApi();
   const rf = useReactFlow<StudioFlowNode, StudioFlowEdge>();

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { nodeTitle, type GraphEdge } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY, type ParamFields } from '../../../shared/nodes/index.js';
-import { reorderInput } from '../commands/reorder-input.js';
+import { reorderInput } from '../edits/reorder-input.js';
 import { ParamControl } from '../fields/ParamControl.js';
 import { nodeIndex } from '../store/selectors.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';

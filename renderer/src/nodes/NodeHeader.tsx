@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { NodeMode, Problem } from '../../../shared/graph/index.js';
-import { renameNode } from '../commands/rename-node.js';
-import { setCollapsed } from '../commands/set-collapsed.js';
+import { renameNode } from '../edits/rename-node.js';
+import { setCollapsed } from '../edits/set-collapsed.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { JsonValue } from '../../../shared/graph/index.js';
-import { setEdgeParam } from '../commands/set-edge-param.js';
-import { setNodeParam } from '../commands/set-node-param.js';
+import { setEdgeParam } from '../edits/set-edge-param.js';
+import { setNodeParam } from '../edits/set-node-param.js';
 import { useAppStoreApi } from '../store/store-context.js';
 
 export interface ParamActions {
@@ -16,7 +16,7 @@ function gestureOf(store: ReturnType<typeof useAppStoreApi>, label: string) {
   };
 }
 
-/** Changing a node's params: every change a command, a slider drag one gesture. */
+/** Changing a node's params: every change an edit, a slider drag one gesture. */
 export function useNodeParamActions(nodeId: string): ParamActions {
   const store = useAppStoreApi();
   return useMemo(

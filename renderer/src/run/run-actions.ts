@@ -2,8 +2,8 @@ import type { PlatformApi } from '../../../shared/ipc/api.js';
 import { PlatformApiError } from '../../../shared/ipc/errors.js';
 import { hasErrors, PROBLEM_CODES, type Problem } from '../../../shared/graph/index.js';
 import { commitPendingEdits } from '../app/commit-pending-edits.js';
-import { composite } from '../commands/command.js';
-import { setNodeParam } from '../commands/set-node-param.js';
+import { composite } from '../edits/edit.js';
+import { setNodeParam } from '../edits/set-node-param.js';
 import type { AppStore } from '../store/app-store.js';
 
 export interface RunActions {

@@ -1,5 +1,5 @@
 import { emptyGraph, idAllocatorFor, type GraphDocument, type IdAllocator } from '../../../shared/graph/index.js';
-import type { Command } from '../commands/command.js';
+import type { Edit } from '../edits/edit.js';
 import * as history from './history.js';
 import type { SliceCreator } from './slice.js';
 
@@ -9,7 +9,7 @@ export interface DocumentSlice {
   /** Allocates node and edge ids; never hands out an id twice in a session (a deleted node's status may still show). */
   readonly ids: IdAllocator;
   /** Applies a user action and records it for undo. */
-  dispatch(command: Command): boolean;
+  dispatch(edit: Edit): boolean;
   /** Until endGesture, every dispatch joins one history entry (a drag, a slider movement, typing in a field). */
   beginGesture(label: string): void;
   endGesture(): void;
@@ -23,8 +23,8 @@ export const createDocumentSlice: SliceCreator<DocumentSlice> = (set, get) => ({
   doc: emptyGraph(),
   history: history.EMPTY_HISTORY,
   ids: idAllocatorFor(emptyGraph()),
-  dispatch(command) {
-    const r = history.applyCommand(get().doc, get().history, command);
+  dispatch(edit) {
+    const r = history.applyEdit(get().doc, get().history, edit);
     if (r.changed) set({ doc: r.doc, history: r.history });
     return r.changed;
   },

@@ -1,11 +1,11 @@
 /**
  * Undo/redo as immer patches: each entry holds the patches a gesture produced and their inverses. A gesture
- * (a whole drag, a whole slider movement) is one entry however many commands it dispatched. Selection and
+ * (a whole drag, a whole slider movement) is one entry however many edits it dispatched. Selection and
  * viewport are not in the document, so they never enter the history.
  */
 import { applyPatches, enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { GraphDocument } from '../../../shared/graph/index.js';
-import type { Command } from '../commands/command.js';
+import type { Edit } from '../edits/edit.js';
 
 enablePatches();
 
@@ -41,10 +41,10 @@ export interface Applied {
   readonly changed: boolean;
 }
 
-/** Applies a command; records it as a new entry, or extends the open gesture's entry. */
-export function applyCommand(doc: GraphDocument, history: History, command: Command): Applied {
+/** Applies a edit; records it as a new entry, or extends the open gesture's entry. */
+export function applyEdit(doc: GraphDocument, history: History, edit: Edit): Applied {
   const [next, patches, inverse] = produceDocument(doc, (draft) => {
-    command.apply(draft);
+    edit.apply(draft);
   });
   if (patches.length === 0) return { doc, history, changed: false };
   const gesture = history.gesture;
@@ -53,7 +53,7 @@ export function applyCommand(doc: GraphDocument, history: History, command: Comm
     const merged: HistoryEntry = { id: last.id, label: last.label, patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse] };
     return { doc: next, history: { past: [...history.past.slice(0, -1), merged], future: [], gesture }, changed: true };
   }
-  const entry: HistoryEntry = { id: newEntryId(), label: gesture?.label ?? command.label, patches, inverse };
+  const entry: HistoryEntry = { id: newEntryId(), label: gesture?.label ?? edit.label, patches, inverse };
   const past = [...history.past, entry].slice(-HISTORY_LIMIT);
   return { doc: next, history: { past, future: [], gesture: gesture ? { label: gesture.label, entryId: entry.id } : null }, changed: true };
 }

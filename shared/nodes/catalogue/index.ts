@@ -1,6 +1,6 @@
 /**
- * The catalogue: every node type LoRA Studio ships, in library order. Kernels are keyed by these types
- * (main/engine/graph/kernels/); a start-up test asserts each has one.
+ * The catalogue: every node type LoRA Studio ships, in library order. Node impls are keyed by these types
+ * (main/engine/graph/node-impls/); a start-up test asserts each has one.
  */
 import { NodeRegistry } from '../registry.js';
 import type { AnyNodeDefinition } from '../definition.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceMatMul } from '../../../main/engine/compute/matmul.js';
 import { defaultPoolSize, WorkerPool } from '../../../main/engine/compute/worker-pool.js';
 import { lowRankSVD } from '../../../main/engine/linalg/low-rank-svd.js';
-import type { TaskName } from '../../../main/engine/compute/worker-tasks.js';
+import type { TaskName } from '../../../main/engine/workers/worker-tasks.js';
 import { CancelledError, EngineError } from '../../../main/engine/errors.js';
 import { randomValues } from '../../helpers/safetensors.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createElectronHandlers, type NativeDialogs } from '../../../main/electron/electron-handlers.js';
 import { FileAccess } from '../../../main/electron/file-access.js';
-import { createShellFiles } from '../../../main/server/platform/shell-files.js';
+import { createShellFiles } from '../../../main/shell/platform/shell-files.js';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../../shared/graph/document.js';
 import type { ApiHandlers } from '../../../shared/ipc/api.js';
 import type { DocumentState } from '../../../shared/ipc/files.js';

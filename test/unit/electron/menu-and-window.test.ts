@@ -2,14 +2,14 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { buildMenuTemplate } from '../../../main/electron/menu.js';
 import { DEFAULT_WINDOW_STATE, fitToDisplays } from '../../../main/electron/window-state.js';
-import type { AppCommand } from '../../../shared/ipc/events.js';
+import type { MenuAction } from '../../../shared/ipc/events.js';
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? flatten(i.submenu) : [])]);
 }
 
 function build(dev: boolean, platform: NodeJS.Platform = 'linux') {
-  const sent: AppCommand[] = [];
+  const sent: MenuAction[] = [];
   let cleared = 0;
   const items = flatten(buildMenuTemplate({ appName: 'LoRA Studio', platform, dev, recent: [{ path: '/g/a.json', name: 'a.json', openedAt: 1 }], send: (c) => sent.push(c), clearRecent: () => void cleared++ }));
   const click = (label: string) => (items.find((i) => i.label === label)!.click as () => void)();
@@ -19,7 +19,7 @@ function build(dev: boolean, platform: NodeJS.Platform = 'linux') {
 describe('application menu', () => {
   it('has the usual shortcuts, each sending its app command', () => {
     const { items, sent, click } = build(false);
-    const expected: [string, string, AppCommand['command']][] = [
+    const expected: [string, string, MenuAction['command']][] = [
       ['New Graph', 'CmdOrCtrl+N', 'new'],
       ['Open…', 'CmdOrCtrl+O', 'open'],
       ['Save', 'CmdOrCtrl+S', 'save'],

@@ -66,6 +66,6 @@ describe('preload', () => {
     off();
     expect(listeners.get(PUSH_CHANNELS.engineEvent)!.size).toBe(0);
     expect(() => bridge.subscribe('engine:run-graph' as never, () => undefined)).toThrow(/not a push channel/);
-    expect(() => bridge.subscribe(PUSH_CHANNELS.appCommand, 'x' as never)).toThrow();
+    expect(() => bridge.subscribe(PUSH_CHANNELS.menuAction, 'x' as never)).toThrow();
   });
 });

@@ -16,7 +16,7 @@ let dir: string;
 let service: EngineService;
 beforeAll(async () => {
   dir = await makeDemoDir();
-  service = createEngineService({ workers: 2, kernelOptions: { hashInputs: false } });
+  service = createEngineService({ workers: 2, nodeImplOptions: { hashInputs: false } });
 });
 afterAll(async () => {
   await service.dispose();

@@ -20,7 +20,7 @@ let dir: string;
 let service: EngineService;
 beforeAll(async () => {
   dir = await makeDemoDir();
-  service = createEngineService({ workers: 1, kernelOptions: { hashInputs: false } });
+  service = createEngineService({ workers: 1, nodeImplOptions: { hashInputs: false } });
 });
 afterAll(async () => {
   await service.dispose();

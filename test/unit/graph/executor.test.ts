@@ -1,22 +1,22 @@
 /**
- * The executor through the engine service, on real demo files and the real kernels and worker pool: order of
- * events, caching by content hash (counting kernel calls), error attribution, cancellation mid-export, the
+ * The executor through the engine service, on real demo files and the real node impls and worker pool: order of
+ * events, caching by content hash (counting node impl calls), error attribution, cancellation mid-export, the
  * hard-kill fallback, memory refusal.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineKernel } from '../../../main/engine/graph/kernel.js';
+import { defineNodeImpl } from '../../../main/engine/graph/node-impl.js';
 import { createEngineService, type EngineService } from '../../../main/engine/service/index.js';
 import { saveReport } from '../../../shared/nodes/catalogue/export.js';
 import { GraphBuilder, T } from '../shared/builder.js';
-import { countingKernels } from './helpers/counting.js';
+import { countingNodeImpls } from './helpers/counting.js';
 import { eventsOf, makeDemoDir, runAndCollect } from './helpers/demo-dir.js';
 
 let dir: string;
 const services: EngineService[] = [];
 const service = (opts: Parameters<typeof createEngineService>[0] = {}): EngineService => {
-  const s = createEngineService({ workers: 2, kernelOptions: { hashInputs: false }, ...opts });
+  const s = createEngineService({ workers: 2, nodeImplOptions: { hashInputs: false }, ...opts });
   services.push(s);
   return s;
 };
@@ -75,8 +75,8 @@ describe('executor', () => {
   });
 
   it('caches by content hash: a param change re-runs only what depends on it', async () => {
-    const counting = countingKernels();
-    const s = service({ kernels: counting.registry });
+    const counting = countingNodeImpls();
+    const s = service({ nodeImpls: counting.registry });
     const { g, ids } = bakeGraph('out/cached.safetensors');
     const out = path.join(dir, 'out/cached.safetensors');
 
@@ -201,11 +201,11 @@ describe('executor', () => {
     expect(eventsOf(muted.events, 'node-finished').some((e) => e.nodeId === ids.inspect)).toBe(true);
   });
 
-  it('reports a bug in a kernel as "internal" with the stack as its cause', async () => {
-    const broken = defineKernel(saveReport, async () => {
+  it('reports a bug in a node impl as "internal" with the stack as its cause', async () => {
+    const broken = defineNodeImpl(saveReport, async () => {
       throw new TypeError('undefined is not a function');
     });
-    const s = service({ kernels: countingKernels([broken]).registry });
+    const s = service({ nodeImpls: countingNodeImpls([broken]).registry });
     const g = new GraphBuilder();
     const lora = g.node(T.loadLora, { path: 'style-lora.safetensors' });
     const inspect = g.node(T.inspect, { spectra: false, perModule: false });
@@ -219,7 +219,7 @@ describe('executor', () => {
   });
 
   it('stops an export mid-way: node-cancelled, run cancelled, no partial file, an existing output untouched', async () => {
-    const s = service({ kernelOptions: { hashInputs: false, debugDelayMs: 15 } });
+    const s = service({ nodeImplOptions: { hashInputs: false, debugDelayMs: 15 } });
     const { g, ids } = bakeGraph('out/stopped.safetensors');
     const out = path.join(dir, 'out/stopped.safetensors');
     writeFileSync(out, 'previous version');
@@ -239,12 +239,12 @@ describe('executor', () => {
   });
 
   it('kills the workers when a stopped run does not stop by itself, and the next run works', async () => {
-    const stubborn = defineKernel(saveReport, async ({ pool }) => {
-      // A kernel that ignores Stop: its pool task never checks a signal.
+    const stubborn = defineNodeImpl(saveReport, async ({ pool }) => {
+      // A node impl that ignores Stop: its pool task never checks a signal.
       await (await pool()).run('ping', { busyMs: 30_000 });
       return {};
     });
-    const s = service({ kernels: countingKernels([stubborn]).registry, stopGraceMs: 300 });
+    const s = service({ nodeImpls: countingNodeImpls([stubborn]).registry, stopGraceMs: 300 });
     const g = new GraphBuilder();
     const lora = g.node(T.loadLora, { path: 'style-lora.safetensors' });
     const inspect = g.node(T.inspect, { spectra: false, perModule: false, perBlock: false });
@@ -281,7 +281,7 @@ describe('executor', () => {
   });
 
   it('answers busy while a run is going, and knows the active run', async () => {
-    const s = service({ kernelOptions: { hashInputs: false, debugDelayMs: 5 } });
+    const s = service({ nodeImplOptions: { hashInputs: false, debugDelayMs: 5 } });
     const { g } = bakeGraph('out/busy.safetensors');
     const first = await s.runGraph(g.doc, {}, { baseDir: dir });
     expect(first.status).toBe('started');

@@ -34,6 +34,8 @@ describe('layer rules (eslint-plugin-boundaries on resolved paths)', () => {
     ['browser mode never imports electron', 'main/server/planted.ts', '../electron/menu.js', 'electron'],
     ['the shell layer imports neither shell', 'main/shell/planted.ts', '../server/serve.js', 'server'],
     ['the CLI never imports electron', 'main/cli/planted.ts', '../electron/menu.js', 'electron'],
+    ['the CLI never imports ops (a CLI operation is a graph)', 'main/cli/commands/planted.ts', '../../engine/ops/inspect-file.js', 'engine-ops'],
+    ['the CLI never imports export', 'main/cli/planted.ts', '../engine/export/recipe.js', 'engine-ops'],
     ['only serve.ts of the CLI imports browser mode', 'main/cli/commands/planted.ts', '../../server/serve.js', 'server'],
     ['shared/ imports no main/', 'shared/graph/planted.ts', '../../main/engine/errors.js', 'engine'],
     ['the renderer imports only shared/', 'renderer/src/app/planted.ts', '../../../main/engine/errors.js', 'engine'],
@@ -48,6 +50,7 @@ describe('layer rules (eslint-plugin-boundaries on resolved paths)', () => {
 
   const allowed: [string, string, string][] = [
     ['serve.ts starts browser mode', 'main/cli/commands/serve.ts', '../../server/serve.js'],
+    ['the CLI writes graph files as the app does', 'main/cli/commands/planted.ts', '../../shell/platform/graph-files.js'],
     ['electron uses the engine', 'main/electron/planted.ts', '../engine/errors.js'],
     ['browser mode uses the engine', 'main/server/planted.ts', '../engine/errors.js'],
     ['ops use compute', 'main/engine/ops/probe/planted.ts', '../../compute/matmul.js'],

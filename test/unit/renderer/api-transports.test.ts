@@ -64,13 +64,13 @@ describe('browser transport', () => {
     const events: EngineEvent[] = [];
     const commands: unknown[] = [];
     api.onEngineEvent((e) => events.push(e));
-    api.onAppCommand((c) => commands.push(c));
+    api.onMenuAction((c) => commands.push(c));
     expect(FakeSocket.all).toHaveLength(1);
     const ws = FakeSocket.all[0] as FakeSocket;
     expect(ws.url).toBe('ws://127.0.0.1:9/api/events?token=a%20b');
     ws.open();
     ws.send({ channel: PUSH_CHANNELS.engineEvent, payload: log });
-    ws.send({ channel: PUSH_CHANNELS.appCommand, payload: { command: 'run' } });
+    ws.send({ channel: PUSH_CHANNELS.menuAction, payload: { command: 'run' } });
     ws.send({ channel: PUSH_CHANNELS.engineEvent, payload: { type: 'nonsense' } });
     ws.onmessage?.({ data: 'not json' });
     expect(events).toEqual([log]);

@@ -1,5 +1,5 @@
 /**
- * Property: any sequence of user actions (commands, gestures, undos and redos in between) followed by
+ * Property: any sequence of user actions (edits, gestures, undos and redos in between) followed by
  * undoing everything gives back the document as opened; redoing everything then gives the last state.
  */
 import fc from 'fast-check';
@@ -11,7 +11,7 @@ import { duplicateSelection, pasteText, copySelection } from '../../../renderer/
 import { deleteSelection } from '../../../renderer/src/actions/delete-selection.js';
 import { layoutGraph } from '../../../renderer/src/actions/layout-graph.js';
 import { tryConnect } from '../../../renderer/src/actions/try-connect.js';
-import { moveNodes, renameNode, reorderInput, setCollapsed, setEdgeParam, setNodeParam } from '../../../renderer/src/commands/index.js';
+import { moveNodes, renameNode, reorderInput, setCollapsed, setEdgeParam, setNodeParam } from '../../../renderer/src/edits/index.js';
 import type { AppStore } from '../../../renderer/src/store/app-store.js';
 import { stackGraph, storeWith } from './fixtures.js';
 

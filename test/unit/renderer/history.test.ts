@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { moveNodes, setEdgeParam, setNodeParam } from '../../../renderer/src/commands/index.js';
+import { moveNodes, setEdgeParam, setNodeParam } from '../../../renderer/src/edits/index.js';
 import { HISTORY_LIMIT } from '../../../renderer/src/store/history.js';
 import { selectIsDirty } from '../../../renderer/src/store/selectors.js';
 import { stackGraph, storeWith } from './fixtures.js';
 
 describe('undo / redo', () => {
-  it('undo restores the previous document, redo reapplies it; a new command clears redo', () => {
+  it('undo restores the previous document, redo reapplies it; a new edit clears redo', () => {
     const store = storeWith();
     const original = store.getState().doc;
     store.getState().dispatch(setNodeParam('apply-lora-1', 'strength', 0.5));

@@ -9,7 +9,7 @@ import { decadeDomain, linearScale, logScale, niceTicks, ticksCovering } from '.
 import { displayCombo, matchesCombo } from '../../../renderer/src/shortcuts/key-combo.js';
 import { SHORTCUTS } from '../../../renderer/src/shortcuts/shortcut-table.js';
 import { nodeIndex } from '../../../renderer/src/store/selectors.js';
-import { moveNodes, setEdgeParam } from '../../../renderer/src/commands/index.js';
+import { moveNodes, setEdgeParam } from '../../../renderer/src/edits/index.js';
 import { stackGraph, storeWith } from './fixtures.js';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../../shared/graph/index.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/index.js';
-import { setNodeParam } from '../../../renderer/src/commands/index.js';
+import { setNodeParam } from '../../../renderer/src/edits/index.js';
 import { createAppStore } from '../../../renderer/src/store/app-store.js';
 import { documentName } from '../../../renderer/src/store/selectors.js';
 import { storeWith } from './fixtures.js';

@@ -1,5 +1,5 @@
 /**
- * The shells' side of the ComfyUI import (main/server/platform + main/engine/comfyui), on real folders: the
+ * The shells' side of the ComfyUI import (main/shell/platform + main/engine/comfyui), on real folders: the
  * models-folder setting is checked and kept, Open of a workflow imports it (untitled, outputs beside the
  * workflow or in ComfyUI's checkpoints folder), a dropped workflow's text imports the same way, and
  * extra_model_paths.yaml sections resolve names (first folder that has the file wins, names that leave the
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelResolver, extraModelPathsFolders, modelsDirFolders } from '../../../main/engine/comfyui/model-folders.js';
-import { createShellFiles, type ShellFiles } from '../../../main/server/platform/shell-files.js';
+import { createShellFiles, type ShellFiles } from '../../../main/shell/platform/shell-files.js';
 import { NODE_TYPES } from '../../../shared/nodes/catalogue/index.js';
 import { repoRoot } from '../../helpers/cli.js';
 

@@ -3,7 +3,7 @@
  * integration and e2e tests): canned answers, records calls, emits the events a test asks for.
  */
 import type { EngineEvent } from '../../../shared/ipc/events.js';
-import type { EngineApi, GraphContext } from '../../../main/server/engine-api.js';
+import type { EngineApi, GraphContext } from '../../../main/shell/engine-api.js';
 
 export interface EngineDouble extends EngineApi {
   readonly calls: { method: string; args: unknown[] }[];

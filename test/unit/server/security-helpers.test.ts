@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, isWildcardHost, parseHostHeader, urlHost } from '../../../main/server/security/bind-address.js';
-import { contentSecurityPolicy } from '../../../main/server/security/headers.js';
+import { contentSecurityPolicy } from '../../../main/shell/security-headers.js';
 import { bearerToken, newToken, tokenMatches } from '../../../main/server/security/token.js';
 
 describe('tokens', () => {

@@ -3,7 +3,7 @@ import { emptyGraph, GraphFileError, parseGraph, serializeGraph, validateGraph, 
 import {
   API_CONTRACT,
   API_METHOD_NAMES,
-  appCommandSchema,
+  menuActionSchema,
   createApiDispatcher,
   createPlatformApi,
   engineEventSchema,
@@ -113,8 +113,8 @@ describe('the contract', () => {
     expect(engineEventSchema.safeParse({ ...events[2], fraction: 1.5 }).success).toBe(false);
     expect(engineEventSchema.safeParse({ type: 'node-teleported', runId: 'r', at: 1 }).success).toBe(false);
     expect(reportSchema.safeParse({ ...report, sections: [{ kind: 'spectra', title: 's', series: [{ source: 'a', module: 'm', values: [Number.NaN] }] }] }).success).toBe(false);
-    expect(pushMessageSchema.safeParse({ channel: PUSH_CHANNELS.appCommand, payload: { command: 'run' } }).success).toBe(true);
-    expect(appCommandSchema.safeParse({ command: 'format-disk' }).success).toBe(false);
+    expect(pushMessageSchema.safeParse({ channel: PUSH_CHANNELS.menuAction, payload: { command: 'run' } }).success).toBe(true);
+    expect(menuActionSchema.safeParse({ command: 'format-disk' }).success).toBe(false);
   });
 });
 
@@ -170,10 +170,10 @@ describe('client and dispatcher', () => {
     const seen: string[] = [];
     const off = api.onEngineEvent((e) => seen.push(e.type));
     const commands: string[] = [];
-    api.onAppCommand((c) => commands.push(c.command));
+    api.onMenuAction((c) => commands.push(c.command));
     for (const e of events) push(PUSH_CHANNELS.engineEvent, e);
     push(PUSH_CHANNELS.engineEvent, { type: 'node-progress', runId: 'r', at: 1, nodeId: 'x', fraction: 2, etaMs: null });
-    push(PUSH_CHANNELS.appCommand, { command: 'save' });
+    push(PUSH_CHANNELS.menuAction, { command: 'save' });
     off();
     push(PUSH_CHANNELS.engineEvent, events[0]);
     expect(seen).toEqual(events.map((e) => e.type));

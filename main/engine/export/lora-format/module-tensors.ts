@@ -10,7 +10,7 @@ import type { LowRankFactors } from '../../adapters/types.js';
 import { EngineError } from '../../errors.js';
 import type { DType } from '../../tensor-io/dtypes.js';
 import { decodeFloat, encodeFloat } from '../../tensor-io/float-convert.js';
-import type { CompressionStats } from '../../ops/module-source/scaled-factors.js';
+import type { CompressionStats } from '../../module-source/scaled-factors.js';
 import type { PlannedFactorModule } from './output-modules.js';
 
 export interface OutputTensor {

@@ -25,7 +25,7 @@ import { alphaDtype, factorShapes, moduleTensors, type ModuleTensors, type Outpu
 import type { LoraDtype } from './output-dtype.js';
 import type { PlannedModule, PlannedReplaceModule } from './output-modules.js';
 import { SpillFile } from './spill-file.js';
-import type { CompressionStats } from '../../ops/module-source/scaled-factors.js';
+import type { CompressionStats } from '../../module-source/scaled-factors.js';
 
 export interface WrittenModule {
   readonly planned: PlannedModule;

@@ -2,7 +2,7 @@
  * What a worker needs to produce one output tensor of a baked model: the base tensor's location, the output
  * dtype, and the patches in the order they apply. Structured-cloneable (it is the payload of 'bake.tensor').
  */
-import type { TaskVectorMergeOptions } from '../merge-methods/types.js';
+import type { TaskVectorMergeOptions } from '../../merge-methods/types.js';
 import type { DType } from '../../tensor-io/dtypes.js';
 import type { Fp8Overflow } from '../../tensor-io/float-convert.js';
 import type { TensorEntry } from '../../tensor-io/safetensors-header.js';

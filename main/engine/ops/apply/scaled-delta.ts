@@ -7,8 +7,8 @@ import { computeModuleDelta } from '../../adapters/delta.js';
 import { readLoraFactors } from '../../adapters/factors.js';
 import type { LowRankFactors } from '../../adapters/types.js';
 import type { ModuleSource } from '../../values/lora-value.js';
-import { cachedModule } from './adapter-cache.js';
-import { moduleDelta } from '../module-source/module-factors.js';
+import { cachedModule } from '../../adapters/adapter-cache.js';
+import { moduleDelta } from '../../module-source/evaluate.js';
 
 /** f with `factor` folded into a copy of up (f itself when factor is 1). */
 function foldIntoUp(f: LowRankFactors, factor: number): LowRankFactors {

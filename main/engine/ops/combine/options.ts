@@ -4,11 +4,11 @@
  */
 import { EngineError } from '../../errors.js';
 import type { RankRule } from '../../values/lora-value.js';
-import { validateMergeOptions } from '../merge-methods/options.js';
+import { validateMergeOptions } from '../../merge-methods/options.js';
 import { COMBINE_METHODS } from '../../../../shared/merge-methods.js';
-import type { MergeMethodName, TaskVectorMergeOptions } from '../merge-methods/types.js';
-import { checkClampQuantile } from '../module-source/clamp-quantile.js';
-import { checkRankRule } from '../module-source/rank-rule.js';
+import type { MergeMethodName, TaskVectorMergeOptions } from '../../merge-methods/types.js';
+import { checkClampQuantile } from '../../module-source/clamp-quantile.js';
+import { checkRankRule } from '../../module-source/rank-rule.js';
 
 /** The methods of Combine LoRAs (shared/merge-methods.ts), plus kohya_concat: the node's kohya with "kohya --concat". */
 export const COMBINE_PLAN_METHODS = [...COMBINE_METHODS.map((m) => m.value), 'kohya_concat' as const];

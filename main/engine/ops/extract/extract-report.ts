@@ -5,7 +5,7 @@ import { compressionReport, type CompressionRow, type ReportSubject } from '../r
 import { describeRankRule } from '../resize/resize-report.js';
 import type { ExtractOptions } from './extract-options.js';
 import type { ExtractionUnit } from './plan-extraction.js';
-import type { DeltaStats } from './tensor-delta.js';
+import type { DeltaStats } from '../../module-source/tensor-delta.js';
 
 export interface ScannedModule {
   readonly name: string;

@@ -12,7 +12,7 @@ import { EngineError } from '../../errors.js';
 import { isHfFamily } from '../../naming/components.js';
 import type { BaseModule } from '../../naming/types.js';
 import type { BaseModel } from '../../values/model-value.js';
-import type { TensorRef } from '../module-source/source-types.js';
+import type { TensorRef } from '../../module-source/source-types.js';
 
 export interface ExtractionUnit {
   /** The module's name in the LoRA (kohya or PEFT spelling). */

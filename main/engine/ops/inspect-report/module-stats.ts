@@ -8,8 +8,8 @@ import type { MatMul } from '../../compute/matmul.js';
 import { throwIfAborted } from '../../errors.js';
 import { lowRankSVD } from '../../linalg/low-rank-svd.js';
 import type { ModuleSource } from '../../values/lora-value.js';
-import { moduleDelta } from '../module-source/module-factors.js';
-import { moduleFactors } from '../module-source/module-factors.js';
+import { moduleDelta } from '../../module-source/evaluate.js';
+import { moduleFactors } from '../../module-source/evaluate.js';
 
 export interface ModuleStatsRequest {
   readonly module: string;

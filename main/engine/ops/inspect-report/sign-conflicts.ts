@@ -6,7 +6,7 @@
 import type { MatMul } from '../../compute/matmul.js';
 import { EngineError, throwIfAborted } from '../../errors.js';
 import type { ModuleSource } from '../../values/lora-value.js';
-import { moduleDelta } from '../module-source/module-factors.js';
+import { moduleDelta } from '../../module-source/evaluate.js';
 
 export interface SignConflictRequest {
   readonly module: string;

@@ -7,7 +7,7 @@
  * Streams: xoshiro128** (merge-methods/random-stream.ts); normals by Box–Muller. torch's generator is not
  * reproduced, so values differ from PEFT's for the same seed; the distributions are the same.
  */
-import { moduleStream, type RandomStream } from '../merge-methods/random-stream.js';
+import { moduleStream, type RandomStream } from '../../merge-methods/random-stream.js';
 
 export type InitDistribution = 'kaiming-uniform' | 'gaussian';
 

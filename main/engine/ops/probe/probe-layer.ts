@@ -7,7 +7,7 @@
  * Products accumulate in fp64 from fp32 inputs, so the fused/unfused difference is the fp32 rounding of W'.
  * A module without factors (LoHa, LoKr, full, dense) is probed with its dense ΔW as the "branch".
  */
-import { moduleStream } from '../merge-methods/random-stream.js';
+import { moduleStream } from '../../merge-methods/random-stream.js';
 
 export interface ProbeInput {
   /** W in module orientation, [out, inFlat] row-major. */

@@ -8,9 +8,9 @@ import { decodeFloat } from '../../tensor-io/float-convert.js';
 import type { ModuleSource } from '../../values/lora-value.js';
 import { readRegion, weightView, type WeightView } from '../apply/add-delta.js';
 import { bakeTensor } from '../apply/bake-tensor.js';
-import { moduleDelta } from '../module-source/module-factors.js';
+import { moduleDelta } from '../../module-source/evaluate.js';
 import type { RowSlice, TensorJob } from '../apply/patch-spec.js';
-import { moduleFactors } from '../module-source/module-factors.js';
+import { moduleFactors } from '../../module-source/evaluate.js';
 import { probeLayer, type ProbeResult } from './probe-layer.js';
 
 export interface ProbePayload {

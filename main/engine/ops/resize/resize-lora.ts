@@ -12,7 +12,7 @@
  */
 import { EngineError } from '../../errors.js';
 import type { LoraModuleValue, LoraValue, RankRule } from '../../values/lora-value.js';
-import { checkRankRule } from '../module-source/rank-rule.js';
+import { checkRankRule } from '../../module-source/rank-rule.js';
 import { ResizeReport } from './resize-report.js';
 
 export interface ResizeOptions {

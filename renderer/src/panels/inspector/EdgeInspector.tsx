@@ -1,7 +1,7 @@
 import { nodeTitle } from '../../../../shared/graph/index.js';
 import { NODE_REGISTRY } from '../../../../shared/nodes/index.js';
-import { removeElements } from '../../commands/remove-elements.js';
-import { reorderInput } from '../../commands/reorder-input.js';
+import { removeElements } from '../../edits/remove-elements.js';
+import { reorderInput } from '../../edits/reorder-input.js';
 import { useEdgeParamActions } from '../../nodes/use-param-actions.js';
 import { nodeIndex } from '../../store/selectors.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';

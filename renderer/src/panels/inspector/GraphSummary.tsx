@@ -1,4 +1,4 @@
-import { setGraphName } from '../../commands/set-metadata.js';
+import { setGraphName } from '../../edits/set-metadata.js';
 import { useDraft } from '../../fields/use-draft.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 

@@ -1,4 +1,4 @@
-import { renameNode } from '../../commands/rename-node.js';
+import { renameNode } from '../../edits/rename-node.js';
 import { useDraft } from '../../fields/use-draft.js';
 import { useAppStoreApi } from '../../store/store-context.js';
 

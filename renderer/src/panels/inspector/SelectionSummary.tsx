@@ -1,6 +1,6 @@
 import { deleteSelection } from '../../actions/delete-selection.js';
 import { duplicateSelection } from '../../actions/clipboard.js';
-import { setCollapsed } from '../../commands/set-collapsed.js';
+import { setCollapsed } from '../../edits/set-collapsed.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 
 export function SelectionSummary() {

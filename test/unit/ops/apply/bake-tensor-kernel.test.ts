@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapter } from '../../../../main/engine/adapters/load-adapter.js';
 import { initBackend } from '../../../../main/engine/compute/backend.js';
 import { tfjsMatMul } from '../../../../main/engine/compute/tfjs-matmul.js';
-import { closeCachedAdapters } from '../../../../main/engine/ops/apply/adapter-cache.js';
+import { closeCachedAdapters } from '../../../../main/engine/adapters/adapter-cache.js';
 import { bakeTensor, bakeTensorTo } from '../../../../main/engine/ops/apply/bake-tensor.js';
 import { bakeLowRankJob, takesLowRankKernel } from '../../../../main/engine/ops/apply/kernels/low-rank-job.js';
 import { applyLoraToModel } from '../../../../main/engine/ops/apply/apply-lora.js';

@@ -7,7 +7,7 @@ import { referenceMatMul } from '../../../../main/engine/compute/matmul.js';
 import { buildKeyMap } from '../../../../main/engine/naming/key-map.js';
 import { sd15Checkpoint } from '../../../../main/engine/naming/architectures/stable-diffusion.js';
 import { combineLoras, planCombine } from '../../../../main/engine/ops/combine/index.js';
-import { moduleDelta } from '../../../../main/engine/ops/module-source/module-factors.js';
+import { moduleDelta } from '../../../../main/engine/module-source/evaluate.js';
 import { loadLora } from '../../../../main/engine/ops/load.js';
 import { scaleLora, type LoraModuleValue, type LoraValue } from '../../../../main/engine/values/lora-value.js';
 import { randomValues, writeSafetensors } from '../../../helpers/safetensors.js';

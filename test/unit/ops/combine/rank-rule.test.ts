@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRank, checkRankRule } from '../../../../main/engine/ops/module-source/rank-rule.js';
-import { quantile, clampToQuantile, checkClampQuantile } from '../../../../main/engine/ops/module-source/clamp-quantile.js';
-import { factorsFromSVD } from '../../../../main/engine/ops/module-source/svd-factors.js';
+import { chooseRank, checkRankRule } from '../../../../main/engine/module-source/rank-rule.js';
+import { quantile, clampToQuantile, checkClampQuantile } from '../../../../main/engine/module-source/clamp-quantile.js';
+import { factorsFromSVD } from '../../../../main/engine/module-source/svd-factors.js';
 
 // Hand-computed with sd-scripts resize_lora.py (commit 063ef10) semantics.
 const S = [10, 5, 2, 1, 0.5];

@@ -19,7 +19,7 @@ import type { TensorSpec } from '../../../../main/engine/naming/architectures/sp
 import { buildKeyMap } from '../../../../main/engine/naming/key-map.js';
 import { extractLora } from '../../../../main/engine/ops/extract/index.js';
 import { openBaseModel } from '../../../../main/engine/ops/load.js';
-import { moduleFactors } from '../../../../main/engine/ops/module-source/module-factors.js';
+import { moduleFactors } from '../../../../main/engine/module-source/evaluate.js';
 import type { BaseModel } from '../../../../main/engine/values/model-value.js';
 import { writeSafetensors, type FixtureTensor } from '../../../helpers/safetensors.js';
 import { syntheticTensors } from '../../../helpers/synthetic-base.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceMatMul } from '../../../../main/engine/compute/matmul.js';
 import { EngineError } from '../../../../main/engine/errors.js';
-import { moduleFactors } from '../../../../main/engine/ops/module-source/module-factors.js';
+import { moduleFactors } from '../../../../main/engine/module-source/evaluate.js';
 import { resizeLora, retention } from '../../../../main/engine/ops/resize/index.js';
 import type { LoraModuleValue, LoraValue } from '../../../../main/engine/values/lora-value.js';
 import { orthonormalColumns, spectrumFactors } from './spectrum-lora.js';

@@ -8,7 +8,7 @@
  */
 import { CancelledError, EngineError } from '../../../errors.js';
 import type { GpuContext } from '../../../compute/webgpu/gpu-device.js';
-import { WGSL_FLOAT_CODECS, wgslEncoder, wgslLoad } from '../../../compute/webgpu/wgsl-float-codecs.js';
+import { WGSL_FLOAT_CODECS, wgslEncoder, wgslLoad } from './wgsl-float-codecs.js';
 import { copyOrCast, packUp, readerOf, stackDown } from './block-helpers.js';
 import { segments, type BaseReader, type LowRankBakeInput, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';

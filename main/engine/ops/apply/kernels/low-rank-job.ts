@@ -12,7 +12,7 @@ import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
 import { withTensorReader, withTensorReaderSync } from '../../../tensor-io/positional-read.js';
 import { currentBackend } from '../../../compute/backend.js';
 import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
-import { cachedModule } from '../adapter-cache.js';
+import { cachedModule } from '../../../adapters/adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
 import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';

@@ -1,0 +1,66 @@
+/**
+ * ΔW = tuned − base of one weight, in fp32, read at the tensors' offsets (either checkpoint may be fp16, bf16,
+ * fp32 …): rows of a fused weight when sliced, transposed into module orientation [out, in·kh·kw] when the
+ * checkpoint stores it [in, out]. Also the scan statistics (largest |ΔW| entry, ‖ΔW‖²_F) without keeping ΔW.
+ */
+import { EngineError } from '../errors.js';
+import { decodeFloat } from '../tensor-io/float-convert.js';
+import { readTensorBytesSync } from '../tensor-io/positional-read.js';
+import type { TensorRef } from './source-types.js';
+
+/** The raw bytes of a ref: its rows when sliced. */
+function rawRows(ref: TensorRef): Uint8Array {
+  const bytes = readTensorBytesSync(ref.entry);
+  if (!ref.slice) return bytes;
+  const rowBytes = bytes.byteLength / ref.entry.shape[0]!;
+  return bytes.subarray(ref.slice.start * rowBytes, (ref.slice.start + ref.slice.length) * rowBytes);
+}
+
+/** tuned − base, as stored (rows × rest), before any transpose. */
+function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes = rawRows(base), tunedBytes = rawRows(tuned)): Float32Array {
+  const b = decodeFloat(baseBytes, base.entry.dtype);
+  const t = decodeFloat(tunedBytes, tuned.entry.dtype);
+  if (b.length !== t.length) {
+    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${b.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
+      tensor: base.entry.name,
+      file: tuned.entry.file,
+      hint: 'The two checkpoints are not the same architecture or size.',
+    });
+  }
+  const d = new Float32Array(b.length);
+  for (let i = 0; i < d.length; i++) d[i] = t[i]! - b[i]!;
+  return d;
+}
+
+export function readTensorDelta(base: TensorRef, tuned: TensorRef, shape: { transpose: boolean; out: number; inFlat: number; module?: string }): Float32Array {
+  const d = storedDifference(base, tuned);
+  if (!shape.transpose) return d;
+  // Stored [in, out]: ΔW[o, i] = stored[i, o].
+  const t = new Float32Array(d.length);
+  for (let i = 0; i < shape.inFlat; i++) for (let o = 0; o < shape.out; o++) t[o * shape.inFlat + i] = d[i * shape.out + o]!;
+  return t;
+}
+
+export interface DeltaStats {
+  /** max |ΔW_ij| (kohya's min_diff compares against this). */
+  readonly maxAbs: number;
+  readonly frobeniusSquared: number;
+}
+
+const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
+  const b = rawRows(base);
+  const t = rawRows(tuned);
+  // Weights a fine-tune left alone (often whole text encoders) are equal byte for byte: no need to decode them.
+  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { maxAbs: 0, frobeniusSquared: 0 };
+  const d = storedDifference(base, tuned, b, t);
+  let maxAbs = 0;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const a = Math.abs(d[i]!);
+    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
+    sum += a * a;
+  }
+  return { maxAbs, frobeniusSquared: sum };
+}
