@@ -1,9 +1,9 @@
 /**
  * Benchmark for issue 2: bake a rank-32 kohya LoRA (every attention and feed-forward module) into an
- * SDXL-sized fp16 UNet checkpoint with SGM key names, through the real CLI. Prints, for two model sizes:
+ * SDXL-sized fp16 UNet checkpoint with SGM key names (or SD 1.5's UNet: --sizes sd15), through the real CLI. Prints, per model size:
  * the merge wall time and peak RSS (GNU time), and in the same run the time of `cp` of the base.
  *
- *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small] [--dir /tmp/x] [--keep]
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small,sd15] [--dir /tmp/x] [--keep]
  *
  * Generates ~5 GB (full) + ~1.6 GB (small) of base, the same again for outputs and cp copies; removes them
  * afterwards unless --keep.
@@ -13,7 +13,7 @@ import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildKeyMap } from '../../main/engine/naming/key-map.js';
-import { sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
+import { sd15Checkpoint, sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
@@ -113,6 +113,8 @@ function timed(cmd: string, cmdArgs: string[]): Timed {
 
 function modelSpecs(size: string): TensorSpec[] {
   const unet = (specs: TensorSpec[]): TensorSpec[] => specs.filter((s) => s.key.startsWith('model.diffusion_model.'));
+  // SD 1.5's UNet (0.86 B parameters, 1.7 GB fp16), LDM key names.
+  if (size === 'sd15') return unet(sd15Checkpoint({ size: 'full' }));
   if (size === 'full') return unet(sdxlCheckpoint({ size: 'full' }));
   // Same architecture, shallower transformer stacks: about a third of the parameters.
   return unet(sdxlCheckpoint({ size: 'full', unetTransformerDepth: [0, 2, 2] }));
@@ -127,7 +129,7 @@ for (const size of sizes) {
   const lora = path.join(dir, `lora-${size}.safetensors`);
   const out = path.join(dir, `merged-${size}.safetensors`);
   const copy = path.join(dir, `cp-${size}.safetensors`);
-  console.log(`\n[${size}] SDXL UNet, ${(params / 1e9).toFixed(3)} B parameters, fp16`);
+  console.log(`\n[${size}] ${size === 'sd15' ? 'SD 1.5' : 'SDXL'} UNet, ${(params / 1e9).toFixed(3)} B parameters, fp16`);
   if (!existsSync(base)) {
     const t0 = performance.now();
     const bytes = writeBase(base, specs);

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CancelledError } from '../../engine/errors.js';
-import { hashInput, recipe } from '../../engine/export/recipe.js';
+import { hashInput, recipe, startStreamedHashes } from '../../engine/export/recipe.js';
 import { modelspecFor } from '../../engine/export/modelspec.js';
 import { saveModel } from '../../engine/export/save-model.js';
 import { prepareApply } from '../../engine/ops/apply/apply-lora.js';
@@ -57,7 +57,7 @@ export function registerMerge(program: Command): void {
     .option('--seed <n>', 'random seed for dare_* (default 0)')
     .option('--majority <m>', 'ties sign election: total | frequency (default total)')
     .option('--workers <n>', 'worker threads (default: number of cores)')
-    .option('--no-hash', 'do not hash the inputs for the recipe stored in the output (saves reading the base twice)')
+    .option('--no-hash', 'do not hash the inputs for the recipe stored in the output (the base is hashed from the bytes the bake reads)')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress bar');
   addBlockWeightOptions(command).action(async (flags: MergeFlags) => runMerge(flags));
@@ -111,9 +111,11 @@ async function runMerge(flags: MergeFlags): Promise<void> {
     const steps: ModelStep[] = mergeOptions ? [{ type: 'merge', members: applied, options: mergeOptions }] : applied.map((a) => ({ type: 'apply', applied: a }));
     const model: ModelValue = { ...modelFromBase(base), steps };
     const params = { ...(mergeOptions ?? { method: flags.method }), dtype, strengths: specs.map((s) => s.strength) };
+    // The base's hashes are computed from the bytes the bake reads anyway (a cold cache costs no second pass).
+    const streamedHashes = flags.hash ? await startStreamedHashes(base.source.files) : [];
     const recipePromise = flags.hash
       ? Promise.all([
-          hashInput('base', flags.base, base.source.files, {}, signal),
+          hashInput('base', flags.base, base.source.files, {}, signal, streamedHashes),
           ...applied.map((a, i) => hashInput('lora', specs[i]!.path, a.lora.inputs, { strength: a.strength, ...describeBlockWeightSpec(blockWeights[i]) }, signal)),
         ]).then((inputs) => recipe('merge', inputs, params))
       : Promise.resolve(recipe('merge', [{ role: 'base', path: flags.base, files: [] }, ...specs.map((s, i) => ({ role: 'lora', path: s.path, files: [], strength: s.strength, ...describeBlockWeightSpec(blockWeights[i]) }))], params));
@@ -129,6 +131,7 @@ async function runMerge(flags: MergeFlags): Promise<void> {
           maxShardSize,
           pool,
           recipe: recipePromise,
+          streamedHashes,
           debugDelayMs: debugDelayMs(),
           modelspec: modelspecFor(base.keyMap.architecture, path.basename(flags.out).replace(/\.safetensors$/, ''), false),
         },

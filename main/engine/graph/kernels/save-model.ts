@@ -9,6 +9,7 @@ import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { modelspecFor } from '../../export/modelspec.js';
+import { startStreamedHashes } from '../../export/recipe.js';
 import { saveModel as saveModelFile } from '../../export/save-model.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
@@ -31,7 +32,10 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
   refuseExisting(out, params.ifExists, node);
   await mkdir(path.dirname(out), { recursive: true });
   const maxShardSize = params.maxShardSize.trim() === '' ? undefined : parseByteSize(params.maxShardSize);
-  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, options.hashInputs !== false, run.signal);
+  const hash = options.hashInputs !== false;
+  // The base's hashes come from the bytes the save reads anyway (a cold cache costs no second pass).
+  const streamedHashes = hash ? await startStreamedHashes(model.base.source.files) : [];
+  const recipe = modelRecipe(model, { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() }, hash, run.signal, streamedHashes);
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
@@ -41,6 +45,7 @@ export const saveModelKernel = defineKernel(saveModel, async ({ node, inputs, pa
       ...(maxShardSize ? { maxShardSize } : {}),
       pool: await pool(),
       recipe,
+      streamedHashes,
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
       modelspec: modelspecFor(model.base.keyMap.architecture, path.basename(out).replace(/\.safetensors$/i, ''), false),

@@ -10,6 +10,27 @@ export const bakeTensorTask = defineTask<TensorJob, Uint8Array>(async (job, ctx)
   return { result: bytes, transfer: bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [] };
 });
 
+/** One output tensor computed into memory the caller shares with the worker (a view over a SharedArrayBuffer). */
+export interface BakeIntoPayload {
+  readonly job: TensorJob;
+  /** Exactly the output tensor's byte length. */
+  readonly out: Uint8Array;
+}
+
+/**
+ * Worker task: bakes one tensor into `out`, which the main thread then writes to the output in order. The
+ * worker never waits on the disk (a write blocked by dirty-page throttling would stall its compute); the
+ * main thread's writes overlap the workers' compute. Returns the number of bytes.
+ */
+export const bakeTensorIntoTask = defineTask<BakeIntoPayload, number>(async ({ job, out }, ctx) => {
+  const bytes = await bakeTensor(job, ctx.matmul, ctx.signal, out);
+  if (bytes !== out) {
+    if (bytes.byteLength !== out.byteLength) throw new RangeError(`bake.tensorInto: tensor "${job.entry.name}" has ${bytes.byteLength} output bytes, the buffer holds ${out.byteLength}.`);
+    out.set(bytes);
+  }
+  return { result: out.byteLength };
+});
+
 /** One output tensor written by the worker itself at its place in the output file (TensorWriter.placement). */
 export interface BakeToFilePayload {
   readonly job: TensorJob;

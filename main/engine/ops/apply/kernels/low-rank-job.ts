@@ -12,7 +12,7 @@ import { withTensorReaderSync } from '../../../tensor-io/positional-read.js';
 import { cachedModule } from '../adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
-import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
+import { bakeLowRank, bakeLowRankTo, type BaseReader, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
 import { KERNEL_DTYPE_BYTES, type KernelDType } from './simd-float-codecs.js';
 
@@ -46,7 +46,8 @@ export interface LowRankJob {
 
 /**
  * The job ready for the kernel (factors read, scalars folded into up), or undefined when the job is not
- * for it. The base tensor is read block by block straight into kernel memory when it runs.
+ * for it. The base tensor is read block by block straight into kernel memory when it runs (or taken from
+ * job.baseBytes when the caller read it).
  */
 export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal): Promise<LowRankJob | undefined> {
   const { entry, outDtype } = job;
@@ -70,9 +71,10 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   }
   throwIfAborted(signal);
   const size = count * KERNEL_DTYPE_BYTES[outDtype];
+  const withBase = <T>(use: (base: Uint8Array | BaseReader) => T): T => (job.baseBytes ? use(job.baseBytes) : withTensorReaderSync(entry, use));
   return {
-    toBytes: (out) => withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
-    toSink: (sink) => withTensorReaderSync(entry, (base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
+    toBytes: (out) => withBase((base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
+    toSink: (sink) => withBase((base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
   };
 }
 
