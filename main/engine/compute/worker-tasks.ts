@@ -3,7 +3,7 @@
  * (`'area.name': defineTask<Payload, Result>(…)` imported from their module); the pool's `run` is typed from
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
-import { bakeTensorIntoTask, bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js';
+import { bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js';
 import { moduleFactorsTask } from '../ops/module-source/task.js';
 import { extractScanTask } from '../ops/extract/scan-task.js';
 import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
@@ -21,7 +21,6 @@ export const workerTasks = {
   'linalg.randomizedSVD': randomizedSVDTask,
   'bake.tensor': bakeTensorTask,
   'bake.tensorToFile': bakeTensorToFileTask,
-  'bake.tensorInto': bakeTensorIntoTask,
   'combine.module': moduleFactorsTask,
   'extract.scan': extractScanTask,
   'inspect.moduleStats': moduleStatsTask,

@@ -7,27 +7,11 @@
  */
 const GRAIN = 64 * 1024;
 
-type Backing = ArrayBuffer | SharedArrayBuffer;
-
-export interface BufferPoolOptions {
-  /**
-   * SharedArrayBuffers: a worker thread given a view writes into the very memory the main thread then
-   * writes to disk (nothing is copied or transferred, and the buffer comes back to the pool).
-   */
-  shared?: boolean;
-}
-
 export class BufferPool {
-  private free: Backing[] = [];
+  private free: ArrayBuffer[] = [];
   private freeBytes = 0;
-  private readonly shared: boolean;
 
-  constructor(
-    private readonly maxFreeBytes: number,
-    options: BufferPoolOptions = {},
-  ) {
-    this.shared = options.shared ?? false;
-  }
+  constructor(private readonly maxFreeBytes: number) {}
 
   /** A view of exactly `bytes` bytes over a free buffer at most a quarter larger, or over a new one. */
   take(bytes: number): Uint8Array {
@@ -36,10 +20,7 @@ export class BufferPool {
       const size = this.free[i]!.byteLength;
       if (size >= bytes && size <= bytes + bytes / 4 + GRAIN && (best < 0 || size < this.free[best]!.byteLength)) best = i;
     }
-    if (best < 0) {
-      const size = Math.ceil(bytes / GRAIN) * GRAIN;
-      return new Uint8Array(this.shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size), 0, bytes);
-    }
+    if (best < 0) return new Uint8Array(new ArrayBuffer(Math.ceil(bytes / GRAIN) * GRAIN), 0, bytes);
     const [buffer] = this.free.splice(best, 1);
     this.freeBytes -= buffer!.byteLength;
     return new Uint8Array(buffer!, 0, bytes);
@@ -48,7 +29,7 @@ export class BufferPool {
   /** Returns the buffer under `view` (ignored when it was transferred away, i.e. detached). */
   give(view: Uint8Array): void {
     const buffer = view.buffer;
-    if (!(buffer instanceof (this.shared ? SharedArrayBuffer : ArrayBuffer)) || buffer.byteLength === 0 || this.free.includes(buffer)) return;
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 || this.free.includes(buffer)) return;
     this.free.push(buffer);
     this.freeBytes += buffer.byteLength;
     while (this.freeBytes > this.maxFreeBytes && this.free.length > 0) this.freeBytes -= this.free.shift()!.byteLength;

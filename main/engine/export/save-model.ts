@@ -1,9 +1,9 @@
 /**
  * Save Model: stream a ModelValue into a safetensors file (or shards). The header is written first (every
  * output shape is known from the plan); then, in storage order, untouched tensors are copied byte for byte
- * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) into buffers
- * shared with this thread, which writes them in order: reads, compute and writes overlap, and no worker
- * ever waits on the disk. Peak memory is
+ * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) and written
+ * by the worker at their place in the output, with reads, compute and writes overlapping; the written
+ * bytes are sent on to the disk while the bake runs (WritebackPacer), not all at commit. Peak memory is
  * bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
@@ -18,6 +18,7 @@ import { createWriteLock } from '../tensor-io/positional-write.js';
 import { createSafetensorsWriter } from '../tensor-io/safetensors-writer.js';
 import { createShardedWriter } from '../tensor-io/sharded-writer.js';
 import type { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
+import { WritebackPacer } from '../tensor-io/writeback.js';
 import type { TensorWriter } from '../tensor-io/tensor-writer.js';
 import { isVerbatimCopy, type TensorJob } from '../ops/apply/patch-spec.js';
 import { planBake } from '../ops/apply/plan-bake.js';
@@ -52,6 +53,8 @@ export interface SaveModelOptions {
   windowBytes?: number;
   /** Untouched tensors above this size are copied in chunks of it (default 16 MiB). */
   copyChunkBytes?: number;
+  /** Bytes written between two early-writeback requests (default 64 MiB, or LORA_STUDIO_WRITEBACK_STEP_MB; 0: none, all at commit). */
+  writebackStepBytes?: number;
   /** Pause after each tensor (ms): slow motion for testing progress and Stop; never set in normal use. */
   debugDelayMs?: number;
 }
@@ -66,23 +69,20 @@ export interface SaveModelResult {
 }
 
 /**
- * Memory a job holds while in flight: the bytes read (two chunks for a big copy), or the output (until
- * written) and, when this thread reads the base for hashing, the base bytes; for computed tensors
- * off the fused kernel (which streams the base through a fixed buffer) also the fp32 weight and one fp32
- * delta, while the worker computes them.
+ * Memory a job holds while in flight: the bytes read (two chunks for a big copy; the base of a computed
+ * tensor when this thread reads it for hashing); nothing more for the fused kernel (it streams the tensor
+ * through a fixed buffer into the file); for other computed tensors the fp32 weight, one fp32 delta and the
+ * output, while the worker computes them.
  */
 function jobCost(job: TensorJob, readHere: boolean, copyChunk: number): number {
   if (isVerbatimCopy(job)) return Math.min(job.entry.byteLength, 2 * copyChunk);
-  const out = tensorByteLength(job.entry.shape, job.outDtype) + (readHere ? job.entry.byteLength : 0);
-  if (takesLowRankKernel(job)) return out;
-  return 2 * tensorByteLength(job.entry.shape, 'F32') + out;
+  const read = readHere ? job.entry.byteLength : 0;
+  if (takesLowRankKernel(job)) return read;
+  return read + 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
 }
 
-/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place, or a big copy to stream. */
-type Produced =
-  | { type: 'bytes'; bytes: Uint8Array; baseBytes?: Uint8Array }
-  | { type: 'placed'; baseBytes?: Uint8Array }
-  | { type: 'chunked' };
+/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place (with the base bytes read here, if any), or a big copy to stream. */
+type Produced = { type: 'bytes'; bytes: Uint8Array } | { type: 'placed'; baseBytes?: Uint8Array } | { type: 'chunked' };
 
 /** Untouched tensors above this size are copied in chunks of it, reading the next while one is written (a 1 GB embedding never sits in memory whole). */
 const COPY_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -140,31 +140,26 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   let written = 0;
   let patched = 0;
   let copied = 0;
-  const buffers = new BufferPool(FREE_BUFFER_BYTES, { shared: true });
-  const workersWrite = process.env.LORA_STUDIO_BAKE_WRITES === 'worker';
+  const buffers = new BufferPool(FREE_BUFFER_BYTES);
   const writeLock = createWriteLock();
+  const writeback = new WritebackPacer(opts.writebackStepBytes);
   const copyChunk = opts.copyChunkBytes ?? COPY_CHUNK_BYTES;
   const hashes = new Map((opts.streamedHashes ?? []).map((h) => [h.file, h]));
   const hashed = (job: TensorJob): StreamedFileHashes | undefined => hashes.get(job.entry.file);
-  // Untouched tensors are read here (big ones in chunks, while they are written); computed ones are computed
-  // by a worker into a shared buffer. Both are written here, in order, while the workers compute the next
-  // ones (LORA_STUDIO_BAKE_WRITES=worker: the worker writes its tensor at its place in the output itself, for
-  // comparisons). A base file being hashed is read here only, and every byte read is hashed in file order.
+  // Untouched tensors are read here (big ones in chunks, while they are written) and written in order;
+  // computed ones are written by the worker straight to their place in the output (no bytes come back), and
+  // only recorded here, in order. A base file being hashed is read here only: its bytes go to the worker
+  // (transferred there and back) and are hashed here in file order.
   const produce = async (job: TensorJob): Promise<Produced> => {
     if (isVerbatimCopy(job)) {
       if (job.entry.byteLength > copyChunk) return { type: 'chunked' };
       return { type: 'bytes', bytes: await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) };
     }
     const baseBytes = hashed(job) ? await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) : undefined;
-    const withBase = baseBytes ? { ...job, baseBytes } : job;
-    if (workersWrite) {
-      const { file, offset } = writer.placement(job.entry.name);
-      await opts.pool.run('bake.tensorToFile', { job: withBase, file, offset, writeLock }, { signal: ctx.signal });
-      return { type: 'placed', baseBytes };
-    }
-    const out = buffers.take(tensorByteLength(job.entry.shape, job.outDtype));
-    await opts.pool.run('bake.tensorInto', { job: withBase, out }, { signal: ctx.signal });
-    return { type: 'bytes', bytes: out, baseBytes };
+    const { file, offset } = writer.placement(job.entry.name);
+    const payload = { job: baseBytes ? { ...job, baseBytes } : job, file, offset, writeLock };
+    const back = await opts.pool.run('bake.tensorToFile', payload, { signal: ctx.signal, transfer: baseBytes ? [baseBytes.buffer as ArrayBuffer] : [] });
+    return { type: 'placed', baseBytes: back.baseBytes };
   };
   const copyInChunks = async (job: TensorJob): Promise<void> => {
     const { entry } = job;
@@ -175,8 +170,11 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
       const end = offset + chunk.byteLength;
       next = end < entry.byteLength ? read(end) : undefined;
       next?.catch(() => undefined);
+      // The write goes to the disk (libuv's threads) while this thread hashes the chunk.
+      const writing = writer.writeChunk(entry.name, chunk);
+      writing.catch(() => undefined);
       await hashed(job)?.update(entry.dataOffset + offset, chunk);
-      await writer.writeChunk(entry.name, chunk);
+      await writing;
       buffers.give(chunk);
       offset = end;
     }
@@ -189,18 +187,16 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
       async (result, job, index) => {
         if (result.type === 'chunked') await copyInChunks(job);
         else {
-          const input = isVerbatimCopy(job) && result.type === 'bytes' ? result.bytes : result.baseBytes;
-          if (input) {
-            await hashed(job)?.update(job.entry.dataOffset, input);
-            if (result.type !== 'bytes' || input !== result.bytes) buffers.give(input);
-          }
-          if (result.type === 'placed') await writer.skip(job.entry.name);
-          else {
-            await writer.write(job.entry.name, result.bytes);
-            buffers.give(result.bytes);
-          }
+          const writing = result.type === 'placed' ? writer.skip(job.entry.name) : writer.write(job.entry.name, result.bytes);
+          writing.catch(() => undefined);
+          const input = result.type === 'bytes' ? result.bytes : result.baseBytes;
+          if (input) await hashed(job)?.update(job.entry.dataOffset, input);
+          await writing;
+          if (input) buffers.give(input);
         }
-        written += tensorByteLength(job.entry.shape, job.outDtype);
+        const bytes = tensorByteLength(job.entry.shape, job.outDtype);
+        writeback.wrote(writer.placement(job.entry.name).file, bytes);
+        written += bytes;
         if (isVerbatimCopy(job)) copied++;
         else patched++;
         ctx.onProgress?.({ fraction: total === 0 ? 1 : written / total, message: `tensor ${index + 1}/${jobs.length}` });
@@ -211,9 +207,11 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
     throwIfAborted(ctx.signal);
     for (const h of hashes.values()) await h.finish();
     if (deferredRecipe) await writer.setReservedMetadata(RECIPE_KEY, JSON.stringify(await deferredRecipe));
+    await writeback.close();
     await writer.commit();
   } catch (err) {
     for (const h of hashes.values()) h.fail(err);
+    await writeback.close();
     await writer.abort();
     throw err;
   }

@@ -10,27 +10,6 @@ export const bakeTensorTask = defineTask<TensorJob, Uint8Array>(async (job, ctx)
   return { result: bytes, transfer: bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [] };
 });
 
-/** One output tensor computed into memory the caller shares with the worker (a view over a SharedArrayBuffer). */
-export interface BakeIntoPayload {
-  readonly job: TensorJob;
-  /** Exactly the output tensor's byte length. */
-  readonly out: Uint8Array;
-}
-
-/**
- * Worker task: bakes one tensor into `out`, which the main thread then writes to the output in order. The
- * worker never waits on the disk (a write blocked by dirty-page throttling would stall its compute); the
- * main thread's writes overlap the workers' compute. Returns the number of bytes.
- */
-export const bakeTensorIntoTask = defineTask<BakeIntoPayload, number>(async ({ job, out }, ctx) => {
-  const bytes = await bakeTensor(job, ctx.matmul, ctx.signal, out);
-  if (bytes !== out) {
-    if (bytes.byteLength !== out.byteLength) throw new RangeError(`bake.tensorInto: tensor "${job.entry.name}" has ${bytes.byteLength} output bytes, the buffer holds ${out.byteLength}.`);
-    out.set(bytes);
-  }
-  return { result: out.byteLength };
-});
-
 /** One output tensor written by the worker itself at its place in the output file (TensorWriter.placement). */
 export interface BakeToFilePayload {
   readonly job: TensorJob;
@@ -40,12 +19,19 @@ export interface BakeToFilePayload {
   readonly writeLock?: SharedArrayBuffer;
 }
 
+/** What the worker wrote, and the job's baseBytes handed back (transferred) when it had them. */
+export interface BakeToFileResult {
+  readonly written: number;
+  readonly baseBytes?: Uint8Array;
+}
+
 /**
  * Worker task: bakes one tensor straight into the output file (the fused kernel writes block by block from
- * its memory): no bytes travel back to the main thread, which only records the tensor as written, in order.
- * Returns the number of bytes written.
+ * its memory): no output bytes travel back to the main thread, which only records the tensor as written, in
+ * order. Base bytes the caller read and transferred here (job.baseBytes) go back to it, for its hash and its
+ * buffer pool.
  */
-export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async ({ job, file, offset, writeLock }, ctx) => {
+export const bakeTensorToFileTask = defineTask<BakeToFilePayload, BakeToFileResult>(async ({ job, file, offset, writeLock }, ctx) => {
   let written = 0;
   await withPositionalWriter(file, offset, (write) =>
     bakeTensorTo(
@@ -59,5 +45,6 @@ export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async 
     ),
     writeLock,
   );
-  return { result: written };
+  const base = job.baseBytes;
+  return base ? { result: { written, baseBytes: base }, transfer: [base.buffer as ArrayBuffer] } : { result: { written } };
 });
