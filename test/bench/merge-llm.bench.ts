@@ -11,15 +11,14 @@
  * that decide peak memory. Everything generated is removed afterwards unless --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MISTRAL_7B, llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
-import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
-import { seeded } from './bench-util.js';
+import { valuePool, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -35,11 +34,6 @@ const SHARD_BYTES = 5e9;
 const LLAMA3_8B: LlamaConfig = { ...MISTRAL_7B, vocab: 128256, layers };
 const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
-/** bf16 values in ±0.05, reused as the bytes of every tensor (content does not change the work). */
-function bf16Pool(bytes: number): Uint8Array {
-  return encodeFloat(seeded(bytes / 2, 7, 0.05), 'BF16');
-}
-
 /** Greedy 5 GB shards in spec order, named as transformers names them, and the index. Returns the total bytes. */
 function writeShards(specs: readonly TensorSpec[]): number {
   const shards: TensorSpec[][] = [[]];
@@ -53,36 +47,14 @@ function writeShards(specs: readonly TensorSpec[]): number {
     shards.at(-1)!.push(s);
     size += bytes;
   }
-  const pool = bf16Pool(64 * 1024 * 1024);
+  const pool = valuePool(64 * 1024 * 1024, 'BF16');
   const weightMap: Record<string, string> = {};
   let total = 0;
   shards.forEach((list, i) => {
     const name = `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`;
-    const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-    let offset = 0;
-    for (const s of list) {
-      const bytes = elementCountOf(s.shape) * 2;
-      header[s.key] = { dtype: 'BF16', shape: s.shape, data_offsets: [offset, offset + bytes] };
-      weightMap[s.key] = name;
-      offset += bytes;
-    }
-    let json = JSON.stringify(header);
-    while ((8 + json.length) % 8 !== 0) json += ' ';
-    const fd = openSync(path.join(dir, 'base', name), 'w');
-    const prefix = Buffer.alloc(8);
-    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-    writeSync(fd, prefix);
-    writeSync(fd, json);
-    let left = offset;
-    let p = 0;
-    while (left > 0) {
-      const n = Math.min(left, pool.byteLength - p);
-      writeSync(fd, pool, p, n);
-      left -= n;
-      p = (p + n) % pool.byteLength;
-    }
-    closeSync(fd);
-    total += offset;
+    for (const s of list) weightMap[s.key] = name;
+    total += list.reduce((a, s) => a + elementCountOf(s.shape) * 2, 0);
+    writePooledSafetensors(path.join(dir, 'base', name), list, pool, { dtype: 'BF16', metadata: { format: 'pt' } });
   });
   writeFileSync(path.join(dir, 'base', 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2));
   return total;
@@ -100,7 +72,7 @@ function writeAdapter(cfg: LlamaConfig): number {
     up_proj: [cfg.intermediate, cfg.hidden],
     down_proj: [cfg.hidden, cfg.intermediate],
   };
-  const pool = bf16Pool(16 * 1024 * 1024);
+  const pool = valuePool(16 * 1024 * 1024, 'BF16', 7);
   let p = 0;
   const take = (n: number): Uint8Array => {
     if (p + n * 2 > pool.byteLength) p = 0;

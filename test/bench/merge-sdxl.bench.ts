@@ -9,7 +9,7 @@
  * afterwards unless --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildKeyMap } from '../../main/engine/naming/key-map.js';
@@ -18,6 +18,7 @@ import { elementCountOf, type TensorSpec } from '../../main/engine/naming/archit
 import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
+import { valuePool, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -29,50 +30,15 @@ const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench'));
 const keep = args.includes('--keep');
 const RANK = 32;
 
-/** A pool of fp16 values in ±0.05, reused as the bytes of every tensor (content does not change the work). */
-function fp16Pool(bytes: number): Uint8Array {
-  const u16 = new Uint16Array(bytes / 2);
-  let a = 12345;
-  for (let i = 0; i < u16.length; i++) {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    u16[i] = float32ToFloat16Bits((a / 4294967296 - 0.5) * 0.1);
-  }
-  return new Uint8Array(u16.buffer);
-}
-
-/** Writes a safetensors file whose tensors take their bytes from the pool; returns its size. */
+/** Writes the base: fp16 values from a 64 MiB pool; returns its size. */
 function writeBase(file: string, specs: readonly TensorSpec[]): number {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const s of specs) {
-    const bytes = elementCountOf(s.shape) * 2;
-    header[s.key] = { dtype: 'F16', shape: s.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const fd = openSync(file, 'w');
-  const prefix = Buffer.alloc(8);
-  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  writeSync(fd, prefix);
-  writeSync(fd, json);
-  const pool = fp16Pool(64 * 1024 * 1024);
-  let left = offset;
-  let p = 0;
-  while (left > 0) {
-    const n = Math.min(left, pool.byteLength - p);
-    writeSync(fd, pool, p, n);
-    left -= n;
-    p = (p + n) % pool.byteLength;
-  }
-  closeSync(fd);
-  return statSync(file).size;
+  return writePooledSafetensors(file, specs, valuePool(64 * 1024 * 1024, 'F16'), { dtype: 'F16' });
 }
 
 function writeLora(file: string, specs: readonly TensorSpec[]): number {
   const keyMap = buildKeyMap(specs.map((s) => ({ name: s.key, shape: s.shape })));
   const targets = keyMap.modules.filter((m) => m.component === 'unet' && /(attn[12]_to_(q|k|v|out_0)|ff_net_0_proj|ff_net_2)$/.test(m.kohyaName ?? ''));
-  const pool = fp16Pool(8 * 1024 * 1024);
+  const pool = valuePool(8 * 1024 * 1024, 'F16');
   let p = 0;
   const take = (n: number): Uint8Array => {
     if (p + n * 2 > pool.byteLength) p = 0;
