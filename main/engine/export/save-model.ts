@@ -2,8 +2,8 @@
  * Save Model: stream a ModelValue into a safetensors file (or shards). The header is written first (every
  * output shape is known from the plan); then, in storage order, untouched tensors are copied byte for byte
  * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) and written
- * by the worker at their place in the output, with reads, compute and writes overlapping; the written
- * bytes are sent on to the disk while the bake runs (WritebackPacer), not all at commit. Peak memory is
+ * by the worker at their place in the output, with reads, compute and writes overlapping (opt-in: written
+ * bytes sent on to the disk while the bake runs, WritebackPacer). Peak memory is
  * bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
@@ -53,7 +53,7 @@ export interface SaveModelOptions {
   windowBytes?: number;
   /** Untouched tensors above this size are copied in chunks of it (default 16 MiB). */
   copyChunkBytes?: number;
-  /** Bytes written between two early-writeback requests (default 64 MiB, or LORA_STUDIO_WRITEBACK_STEP_MB; 0: none, all at commit). */
+  /** Bytes written between two early-writeback requests (default LORA_STUDIO_WRITEBACK_STEP_MB, else 0: none, all at commit's fsync). */
   writebackStepBytes?: number;
   /** Pause after each tensor (ms): slow motion for testing progress and Stop; never set in normal use. */
   debugDelayMs?: number;

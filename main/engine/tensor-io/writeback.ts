@@ -1,17 +1,19 @@
 /**
- * Early writeback of an output being streamed. The kernel keeps written pages dirty in memory until they
- * pass its background threshold (10 % of RAM by default): a 2 GB model written on a machine with 24 GB then
- * reaches the disk only at commit's fsync, after the compute has ended, so the bake costs compute + the whole
- * disk write one after the other. Asking for writeback (fdatasync, the portable call Node has) every few tens
- * of MiB written keeps the disk busy while the workers compute, and commit's fsync finds little left to do.
- * One request per file in flight at a time; failures are ignored here (commit's fsync reports them).
+ * Early writeback of an output being streamed (opt-in: LORA_STUDIO_WRITEBACK_STEP_MB). The kernel keeps
+ * written pages dirty in memory until they pass its background threshold (10 % of RAM by default): a 2 GB
+ * model written on a machine with 24 GB reaches the disk only at commit's fsync, after the compute has ended
+ * (SD 1.5 bake here: a 0.8–1.1 s fsync at the end). Asking for writeback (fdatasync, the only such call Node
+ * has; there is no sync_file_range) every step written moves that work into the bake: the final fsync then
+ * takes 0.01 s. On this project's VM (ext4 on virtio) the bake as a whole got slower with it (each fdatasync
+ * commits the journal and waits for the whole file), so it is off by default; it is here to measure on other
+ * disks. One request per file in flight at a time; failures are ignored here (commit's fsync reports them).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
-/** Default bytes written to a file between two writeback requests. */
-export const WRITEBACK_STEP_BYTES = 64 * 1024 * 1024;
+/** Default bytes written to a file between two writeback requests: 0, none (see above). */
+export const WRITEBACK_STEP_BYTES = 0;
 
-/** The step: LORA_STUDIO_WRITEBACK_STEP_MB when set (0 turns early writeback off, for comparisons), else the default. */
+/** The step: LORA_STUDIO_WRITEBACK_STEP_MB when set to a number ≥ 0 (e.g. 64), else the default (off). */
 export function defaultWritebackStep(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.LORA_STUDIO_WRITEBACK_STEP_MB);
   return env.LORA_STUDIO_WRITEBACK_STEP_MB !== undefined && env.LORA_STUDIO_WRITEBACK_STEP_MB !== '' && Number.isFinite(mb) && mb >= 0 ? mb * 1024 * 1024 : WRITEBACK_STEP_BYTES;

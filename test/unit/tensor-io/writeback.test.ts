@@ -42,10 +42,10 @@ describe('WritebackPacer', () => {
     expect(existsSync(gone)).toBe(false);
   });
 
-  it('LORA_STUDIO_WRITEBACK_STEP_MB sets the step (0 turns it off); anything else is the default', () => {
+  it('LORA_STUDIO_WRITEBACK_STEP_MB sets the step; unset or not a number: the default, off', () => {
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: '8' })).toBe(8 * 1024 * 1024);
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: '0' })).toBe(0);
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: 'x' })).toBe(WRITEBACK_STEP_BYTES);
-    expect(defaultWritebackStep({})).toBe(WRITEBACK_STEP_BYTES);
+    expect(defaultWritebackStep({})).toBe(0);
   });
 });
