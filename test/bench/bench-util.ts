@@ -78,3 +78,43 @@ export function writeSyntheticKohyaLora(file: string, targets: readonly LoraTarg
   }
   return statSync(file).size;
 }
+
+/** Bytes of fp16 / bf16 values in ±0.05 (seeded), reused as the data of every tensor of a synthetic checkpoint (content does not change the work). */
+export function valuePool(bytes: number, dtype: 'F16' | 'BF16', seed = 12345): Uint8Array {
+  return encodeFloat(seeded(bytes / 2, seed, 0.05), dtype);
+}
+
+/**
+ * Writes a safetensors file whose 16-bit tensors take their bytes from `pool`, cycling, starting `phase`
+ * bytes in (another phase gives every tensor other values: a "fine-tune" where every weight changed).
+ * Never holds more than the pool in memory. Returns the file's size.
+ */
+export function writePooledSafetensors(file: string, specs: readonly { key: string; shape: readonly number[] }[], pool: Uint8Array, o: { dtype: 'F16' | 'BF16'; phase?: number; metadata?: Record<string, string> }): number {
+  const header: Record<string, unknown> = o.metadata ? { __metadata__: o.metadata } : {};
+  let offset = 0;
+  for (const s of specs) {
+    const bytes = s.shape.reduce((a, b) => a * b, 1) * 2;
+    header[s.key] = { dtype: o.dtype, shape: s.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += ' ';
+  const fd = openSync(file, 'w');
+  try {
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+    writeSync(fd, prefix);
+    writeSync(fd, json);
+    let left = offset;
+    let p = (o.phase ?? 0) % pool.byteLength;
+    while (left > 0) {
+      const n = Math.min(left, pool.byteLength - p);
+      writeSync(fd, pool, p, n);
+      left -= n;
+      p = (p + n) % pool.byteLength;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(file).size;
+}

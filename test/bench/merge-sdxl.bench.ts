@@ -1,23 +1,24 @@
 /**
  * Benchmark for issue 2: bake a rank-32 kohya LoRA (every attention and feed-forward module) into an
- * SDXL-sized fp16 UNet checkpoint with SGM key names, through the real CLI. Prints, for two model sizes:
+ * SDXL-sized fp16 UNet checkpoint with SGM key names (or SD 1.5's UNet: --sizes sd15), through the real CLI. Prints, per model size:
  * the merge wall time and peak RSS (GNU time), and in the same run the time of `cp` of the base.
  *
- *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small] [--dir /tmp/x] [--keep]
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small,sd15] [--dir /tmp/x] [--keep]
  *
  * Generates ~5 GB (full) + ~1.6 GB (small) of base, the same again for outputs and cp copies; removes them
  * afterwards unless --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildKeyMap } from '../../main/engine/naming/key-map.js';
-import { sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
+import { sd15Checkpoint, sdxlCheckpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
+import { valuePool, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -29,50 +30,15 @@ const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench'));
 const keep = args.includes('--keep');
 const RANK = 32;
 
-/** A pool of fp16 values in ±0.05, reused as the bytes of every tensor (content does not change the work). */
-function fp16Pool(bytes: number): Uint8Array {
-  const u16 = new Uint16Array(bytes / 2);
-  let a = 12345;
-  for (let i = 0; i < u16.length; i++) {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    u16[i] = float32ToFloat16Bits((a / 4294967296 - 0.5) * 0.1);
-  }
-  return new Uint8Array(u16.buffer);
-}
-
-/** Writes a safetensors file whose tensors take their bytes from the pool; returns its size. */
+/** Writes the base: fp16 values from a 64 MiB pool; returns its size. */
 function writeBase(file: string, specs: readonly TensorSpec[]): number {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const s of specs) {
-    const bytes = elementCountOf(s.shape) * 2;
-    header[s.key] = { dtype: 'F16', shape: s.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  while ((8 + json.length) % 8 !== 0) json += ' ';
-  const fd = openSync(file, 'w');
-  const prefix = Buffer.alloc(8);
-  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  writeSync(fd, prefix);
-  writeSync(fd, json);
-  const pool = fp16Pool(64 * 1024 * 1024);
-  let left = offset;
-  let p = 0;
-  while (left > 0) {
-    const n = Math.min(left, pool.byteLength - p);
-    writeSync(fd, pool, p, n);
-    left -= n;
-    p = (p + n) % pool.byteLength;
-  }
-  closeSync(fd);
-  return statSync(file).size;
+  return writePooledSafetensors(file, specs, valuePool(64 * 1024 * 1024, 'F16'), { dtype: 'F16' });
 }
 
 function writeLora(file: string, specs: readonly TensorSpec[]): number {
   const keyMap = buildKeyMap(specs.map((s) => ({ name: s.key, shape: s.shape })));
   const targets = keyMap.modules.filter((m) => m.component === 'unet' && /(attn[12]_to_(q|k|v|out_0)|ff_net_0_proj|ff_net_2)$/.test(m.kohyaName ?? ''));
-  const pool = fp16Pool(8 * 1024 * 1024);
+  const pool = valuePool(8 * 1024 * 1024, 'F16');
   let p = 0;
   const take = (n: number): Uint8Array => {
     if (p + n * 2 > pool.byteLength) p = 0;
@@ -113,6 +79,8 @@ function timed(cmd: string, cmdArgs: string[]): Timed {
 
 function modelSpecs(size: string): TensorSpec[] {
   const unet = (specs: TensorSpec[]): TensorSpec[] => specs.filter((s) => s.key.startsWith('model.diffusion_model.'));
+  // SD 1.5's UNet (0.86 B parameters, 1.7 GB fp16), LDM key names.
+  if (size === 'sd15') return unet(sd15Checkpoint({ size: 'full' }));
   if (size === 'full') return unet(sdxlCheckpoint({ size: 'full' }));
   // Same architecture, shallower transformer stacks: about a third of the parameters.
   return unet(sdxlCheckpoint({ size: 'full', unetTransformerDepth: [0, 2, 2] }));
@@ -127,7 +95,7 @@ for (const size of sizes) {
   const lora = path.join(dir, `lora-${size}.safetensors`);
   const out = path.join(dir, `merged-${size}.safetensors`);
   const copy = path.join(dir, `cp-${size}.safetensors`);
-  console.log(`\n[${size}] SDXL UNet, ${(params / 1e9).toFixed(3)} B parameters, fp16`);
+  console.log(`\n[${size}] ${size === 'sd15' ? 'SD 1.5' : 'SDXL'} UNet, ${(params / 1e9).toFixed(3)} B parameters, fp16`);
   if (!existsSync(base)) {
     const t0 = performance.now();
     const bytes = writeBase(base, specs);

@@ -2,7 +2,8 @@
  * `lora-studio merge` end to end: real files on disk through the bundled CLI, checked against the formula
  * W' = W + strength·(alpha/r)·up·down computed independently here (float64), rounded once to fp16.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -144,10 +145,14 @@ describe('lora-studio merge', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
-  it('records the recipe and model spec in the output metadata', async () => {
+  it('records the recipe and model spec in the output metadata (the base hashed while baked, a cold cache filled)', async () => {
     const outPath = path.join(dir, 'meta.safetensors');
-    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--dtype', 'bf16']);
+    const cacheDir = mkdtempSync(path.join(dir, 'cache-'));
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', outPath, '--quiet', '--dtype', 'bf16'], { env: { LORA_STUDIO_CACHE_DIR: cacheDir } });
     expect(res.code).toBe(0);
+    const baseSha = createHash('sha256').update(readFileSync(basePath)).digest('hex');
+    const cached = JSON.parse(readFileSync(path.join(cacheDir, 'hashes.json'), 'utf8')) as { entries: Record<string, { hashes: { sha256: string } }> };
+    expect(cached.entries[realpathSync(basePath)]?.hashes.sha256).toBe(baseSha);
     const f = await SafetensorsFile.open(outPath);
     const recipe = JSON.parse(f.metadata['lora_studio.recipe']!) as { operation: string; inputs: { role: string; files: { sha256: string }[] }[]; params: { graph: { type: string }[] } };
     expect(f.metadata['modelspec.architecture']).toBe('stable-diffusion-v1');
@@ -155,7 +160,8 @@ describe('lora-studio merge', () => {
     expect(recipe.operation).toBe('graph');
     expect(recipe.params.graph.map((n) => n.type).sort()).toEqual(['lora-studio/apply-lora', 'lora-studio/load-lora', 'lora-studio/load-model', 'lora-studio/save-model']);
     expect(recipe.inputs.map((i) => i.role)).toEqual(['base', 'lora']);
-    expect(recipe.inputs[1]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(recipe.inputs[0]!.files[0]!.sha256).toBe(baseSha);
+    expect(recipe.inputs[1]!.files[0]!.sha256).toBe(createHash('sha256').update(readFileSync(loraPath)).digest('hex'));
     expect(new Set(f.entries.filter((e) => e.dtype !== 'I64').map((e) => e.dtype))).toEqual(new Set(['BF16']));
     await f.close();
   });

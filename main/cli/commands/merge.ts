@@ -49,7 +49,7 @@ export function registerMerge(program: Command): void {
     .option('--density <d>', paramHelp(P.density, `fraction kept by ${P.density.showIf!.oneOf.join(' / ')}, in (0, 1]`))
     .option('--seed <n>', paramHelp(P.seed, `random seed of ${P.seed.showIf!.oneOf.join(' / ')}`))
     .option('--majority <m>', paramHelp(P.majority, `sign election of ${P.majority.showIf!.oneOf.join(' / ')}`));
-  addRunOptions(addNonfiniteOption(addBlockWeightOptions(command)), 'the inputs (saves reading the base twice)').action(async (flags: MergeFlags) => runMerge(flags));
+  addRunOptions(addNonfiniteOption(addBlockWeightOptions(command)), 'the inputs (the base is hashed from the bytes the bake reads)').action(async (flags: MergeFlags) => runMerge(flags));
 }
 
 export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; document: ReturnType<GraphBuilder['document']> } {

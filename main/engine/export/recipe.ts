@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { APP_VERSION } from '../../../shared/app-info.js';
-import { getFileHashes } from '../tensor-io/hash-cache.js';
+import { getFileHashes, HashCache } from '../tensor-io/hash-cache.js';
+import { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
 
 export interface RecipeInput {
   role: string;
@@ -14,10 +15,23 @@ export interface RecipeInput {
   [key: string]: unknown;
 }
 
-export async function hashInput(role: string, input: string, files: readonly string[], extra: Record<string, unknown> = {}, signal?: AbortSignal): Promise<RecipeInput> {
+/**
+ * A streamed hash (StreamedFileHashes) for each of `files` the hash cache does not know: a Save Model that
+ * reads these files anyway (streamedHashes) computes them on the way and fills the cache.
+ */
+export async function startStreamedHashes(files: readonly string[]): Promise<StreamedFileHashes[]> {
+  const cache = new HashCache();
+  const started: StreamedFileHashes[] = [];
+  for (const f of files) if (!(await cache.get(f).catch(() => undefined))) started.push(await StreamedFileHashes.start(f, { cache }));
+  return started;
+}
+
+/** The input's record with the hashes of its files: from `streamed` where one streams that file, else cached or computed. */
+export async function hashInput(role: string, input: string, files: readonly string[], extra: Record<string, unknown> = {}, signal?: AbortSignal, streamed: readonly StreamedFileHashes[] = []): Promise<RecipeInput> {
   const hashed = [];
   for (const f of files) {
-    const h = await getFileHashes(f, { signal });
+    const stream = streamed.find((s) => s.file === f);
+    const h = stream ? await stream.result : await getFileHashes(f, { signal });
     hashed.push({ name: path.basename(f), sha256: h.sha256, autoV2: h.autoV2, sshsModelHash: h.sshsModelHash });
   }
   return { role, path: input, files: hashed, ...extra };

@@ -2,7 +2,8 @@
  * Save Model: stream a ModelValue into a safetensors file (or shards). The header is written first (every
  * output shape is known from the plan); then, in storage order, untouched tensors are copied byte for byte
  * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) and written
- * by the worker at their place in the output, with reads, compute and writes overlapping. Peak memory is
+ * by the worker at their place in the output, with reads, compute and writes overlapping (opt-in: written
+ * bytes sent on to the disk while the bake runs, WritebackPacer). Peak memory is
  * bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
@@ -12,10 +13,12 @@ import { tensorByteLength, type WritableFloatDType } from '../tensor-io/dtypes.j
 import type { Fp8Overflow } from '../tensor-io/float-convert.js';
 import { APP_VERSION } from '../../../shared/app-info.js';
 import { buildOutputMetadata, RECIPE_KEY, TOOL_VERSION_KEY, type ModelSpecInput } from '../tensor-io/metadata.js';
-import { readTensorBytes } from '../tensor-io/positional-read.js';
+import { readTensorBytes, readTensorRange } from '../tensor-io/positional-read.js';
 import { createWriteLock } from '../tensor-io/positional-write.js';
 import { createSafetensorsWriter } from '../tensor-io/safetensors-writer.js';
 import { createShardedWriter } from '../tensor-io/sharded-writer.js';
+import type { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
+import { WritebackPacer } from '../tensor-io/writeback.js';
 import type { TensorWriter } from '../tensor-io/tensor-writer.js';
 import { isVerbatimCopy, type TensorJob } from '../ops/apply/patch-spec.js';
 import { planBake } from '../ops/apply/plan-bake.js';
@@ -39,8 +42,19 @@ export interface SaveModelOptions {
   recipe?: unknown;
   recipeWidth?: number;
   modelspec?: ModelSpecInput;
+  /**
+   * Base files whose hashes are computed from the bytes this save reads (StreamedFileHashes.start before the
+   * save): their tensors are read on this thread, hashed in file order and handed to the workers, so a cold
+   * hash cache costs no second pass over the base. Each is finished (result resolved, cache filled) before
+   * the recipe is awaited.
+   */
+  streamedHashes?: readonly StreamedFileHashes[];
   /** Bytes of tensor data allowed in flight between read and write (default 256 MiB). */
   windowBytes?: number;
+  /** Untouched tensors above this size are copied in chunks of it (default 16 MiB). */
+  copyChunkBytes?: number;
+  /** Bytes written between two early-writeback requests (default LORA_STUDIO_WRITEBACK_STEP_MB, else 0: none, all at commit's fsync). */
+  writebackStepBytes?: number;
   /** Pause after each tensor (ms): slow motion for testing progress and Stop; never set in normal use. */
   debugDelayMs?: number;
 }
@@ -55,15 +69,23 @@ export interface SaveModelResult {
 }
 
 /**
- * Memory a job holds while in flight: the bytes read; nothing for the fused kernel (it streams the tensor
+ * Memory a job holds while in flight: the bytes read (two chunks for a big copy; the base of a computed
+ * tensor when this thread reads it for hashing); nothing more for the fused kernel (it streams the tensor
  * through a fixed buffer into the file); for other computed tensors the fp32 weight, one fp32 delta and the
  * output, while the worker computes them.
  */
-function jobCost(job: TensorJob): number {
-  if (isVerbatimCopy(job)) return job.entry.byteLength;
-  if (takesLowRankKernel(job)) return 0;
-  return 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
+function jobCost(job: TensorJob, readHere: boolean, copyChunk: number): number {
+  if (isVerbatimCopy(job)) return Math.min(job.entry.byteLength, 2 * copyChunk);
+  const read = readHere ? job.entry.byteLength : 0;
+  if (takesLowRankKernel(job)) return read;
+  return read + 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
 }
+
+/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place (with the base bytes read here, if any), or a big copy to stream. */
+type Produced = { type: 'bytes'; bytes: Uint8Array } | { type: 'placed'; baseBytes?: Uint8Array } | { type: 'chunked' };
+
+/** Untouched tensors above this size are copied in chunks of it, reading the next while one is written (a 1 GB embedding never sits in memory whole). */
+const COPY_CHUNK_BYTES = 16 * 1024 * 1024;
 
 /** Read buffers kept for reuse beyond those in flight. */
 const FREE_BUFFER_BYTES = 64 * 1024 * 1024;
@@ -120,27 +142,61 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   let copied = 0;
   const buffers = new BufferPool(FREE_BUFFER_BYTES);
   const writeLock = createWriteLock();
-  // Untouched tensors are read here into recycled buffers and written in order; computed ones are written by
-  // the worker straight to their place in the output (no bytes come back), and only recorded here, in order.
-  const produce = (job: TensorJob): Promise<Uint8Array | number> => {
-    if (isVerbatimCopy(job)) return readTensorBytes(job.entry, buffers.take(job.entry.byteLength));
+  const writeback = new WritebackPacer(opts.writebackStepBytes);
+  const copyChunk = opts.copyChunkBytes ?? COPY_CHUNK_BYTES;
+  const hashes = new Map((opts.streamedHashes ?? []).map((h) => [h.file, h]));
+  const hashed = (job: TensorJob): StreamedFileHashes | undefined => hashes.get(job.entry.file);
+  // Untouched tensors are read here (big ones in chunks, while they are written) and written in order;
+  // computed ones are written by the worker straight to their place in the output (no bytes come back), and
+  // only recorded here, in order. A base file being hashed is read here only: its bytes go to the worker
+  // (transferred there and back) and are hashed here in file order.
+  const produce = async (job: TensorJob): Promise<Produced> => {
+    if (isVerbatimCopy(job)) {
+      if (job.entry.byteLength > copyChunk) return { type: 'chunked' };
+      return { type: 'bytes', bytes: await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) };
+    }
+    const baseBytes = hashed(job) ? await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) : undefined;
     const { file, offset } = writer.placement(job.entry.name);
-    return opts.pool.run('bake.tensorToFile', { job, file, offset, writeLock }, { signal: ctx.signal });
+    const payload = { job: baseBytes ? { ...job, baseBytes } : job, file, offset, writeLock };
+    const back = await opts.pool.run('bake.tensorToFile', payload, { signal: ctx.signal, transfer: baseBytes ? [baseBytes.buffer as ArrayBuffer] : [] });
+    return { type: 'placed', baseBytes: back.baseBytes };
+  };
+  const copyInChunks = async (job: TensorJob): Promise<void> => {
+    const { entry } = job;
+    const read = (offset: number): Promise<Uint8Array> => readTensorRange(entry, offset, buffers.take(Math.min(copyChunk, entry.byteLength - offset)));
+    let next: Promise<Uint8Array> | undefined = read(0);
+    for (let offset = 0; next; ) {
+      const chunk: Uint8Array = await next;
+      const end = offset + chunk.byteLength;
+      next = end < entry.byteLength ? read(end) : undefined;
+      next?.catch(() => undefined);
+      // The write goes to the disk (libuv's threads) while this thread hashes the chunk.
+      const writing = writer.writeChunk(entry.name, chunk);
+      writing.catch(() => undefined);
+      await hashed(job)?.update(entry.dataOffset + offset, chunk);
+      await writing;
+      buffers.give(chunk);
+      offset = end;
+    }
   };
   try {
     await orderedStream(
       jobs,
       produce,
-      (job) => jobCost(job),
+      (job) => jobCost(job, hashes.has(job.entry.file), copyChunk),
       async (result, job, index) => {
-        if (typeof result === 'number') {
-          await writer.skip(job.entry.name);
-          written += result;
-        } else {
-          await writer.write(job.entry.name, result);
-          buffers.give(result);
-          written += result.byteLength;
+        if (result.type === 'chunked') await copyInChunks(job);
+        else {
+          const writing = result.type === 'placed' ? writer.skip(job.entry.name) : writer.write(job.entry.name, result.bytes);
+          writing.catch(() => undefined);
+          const input = result.type === 'bytes' ? result.bytes : result.baseBytes;
+          if (input) await hashed(job)?.update(job.entry.dataOffset, input);
+          await writing;
+          if (input) buffers.give(input);
         }
+        const bytes = tensorByteLength(job.entry.shape, job.outDtype);
+        writeback.wrote(writer.placement(job.entry.name).file, bytes);
+        written += bytes;
         if (isVerbatimCopy(job)) copied++;
         else patched++;
         ctx.onProgress?.({ fraction: total === 0 ? 1 : written / total, message: `tensor ${index + 1}/${jobs.length}` });
@@ -149,9 +205,13 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
       { maxItems: MAX_ITEMS_IN_FLIGHT, maxBytes: opts.windowBytes ?? 256 * 1024 * 1024, signal: ctx.signal },
     );
     throwIfAborted(ctx.signal);
+    for (const h of hashes.values()) await h.finish();
     if (deferredRecipe) await writer.setReservedMetadata(RECIPE_KEY, JSON.stringify(await deferredRecipe));
+    await writeback.close();
     await writer.commit();
   } catch (err) {
+    for (const h of hashes.values()) h.fail(err);
+    await writeback.close();
     await writer.abort();
     throw err;
   }

@@ -50,14 +50,49 @@ export function safetensorsDataStart(prefix: Uint8Array, fileSize: number): numb
   return 8 + Number(n);
 }
 
+/**
+ * The hashes of FileHashes, fed with a file's bytes in order (whole-file sha256, kohya's data-section sha256
+ * and the legacy window at 1 MiB): one source for computeFileHashes and for hashing bytes streamed for
+ * another purpose (StreamedFileHashes).
+ */
+export class FileHashAccumulator {
+  private readonly whole = createHash('sha256');
+  private readonly data;
+  private readonly legacy = createHash('sha256');
+  private at = 0;
+
+  /** `dataStart`: safetensorsDataStart of the file, undefined when it is not safetensors. */
+  constructor(private readonly dataStart: number | undefined) {
+    this.data = dataStart === undefined ? undefined : createHash('sha256');
+  }
+
+  /** The next bytes of the file (they start where the previous ones ended). */
+  update(chunk: Uint8Array): void {
+    const start = this.at;
+    this.at += chunk.byteLength;
+    this.whole.update(chunk);
+    if (this.data && this.at > this.dataStart!) this.data.update(chunk.subarray(Math.max(0, this.dataStart! - start)));
+    const lo = Math.max(start, LEGACY_HASH_OFFSET);
+    const hi = Math.min(this.at, LEGACY_HASH_OFFSET + LEGACY_HASH_LENGTH);
+    if (hi > lo) this.legacy.update(chunk.subarray(lo - start, hi - start));
+  }
+
+  /** Bytes hashed so far. */
+  get position(): number {
+    return this.at;
+  }
+
+  digest(): FileHashes {
+    const sha256 = this.whole.digest('hex');
+    return { sha256, autoV2: autoV2(sha256), sshsModelHash: this.data?.digest('hex'), sshsLegacyHash: this.legacy.digest('hex').slice(0, 8) };
+  }
+}
+
 /** Every hash of FileHashes in one pass over the file (two sha256 streams; reading overlaps hashing). */
 export async function computeFileHashes(file: string, options: HashOptions = {}): Promise<FileHashes> {
   const { fh, size } = await openReadOnly(file);
   try {
-    const dataStart = safetensorsDataStart(await readExactly(fh, file, 0, Math.min(8, size)), size);
-    const whole = createHash('sha256');
-    const data = dataStart === undefined ? undefined : createHash('sha256');
-    const legacy = createHash('sha256');
+    const hashes = new FileHashAccumulator(safetensorsDataStart(await readExactly(fh, file, 0, Math.min(8, size)), size));
     const buffers = [new Uint8Array(Math.min(CHUNK, Math.max(size, 1))), new Uint8Array(Math.min(CHUNK, Math.max(size, 1)))];
     const readChunk = (at: number, i: number) => readExactly(fh, file, at, Math.min(CHUNK, size - at), undefined, buffers[i]!.subarray(0, Math.min(CHUNK, size - at)));
     let at = 0;
@@ -69,19 +104,13 @@ export async function computeFileHashes(file: string, options: HashOptions = {})
         throw new CancelledError();
       }
       const chunk = await pending;
-      const start = at;
       at += chunk.byteLength;
       which ^= 1;
       pending = at < size ? readChunk(at, which) : undefined;
-      whole.update(chunk);
-      if (data && at > dataStart!) data.update(chunk.subarray(Math.max(0, dataStart! - start)));
-      const lo = Math.max(start, LEGACY_HASH_OFFSET);
-      const hi = Math.min(at, LEGACY_HASH_OFFSET + LEGACY_HASH_LENGTH);
-      if (hi > lo) legacy.update(chunk.subarray(lo - start, hi - start));
+      hashes.update(chunk);
       options.onProgress?.(at, size);
     }
-    const sha256 = whole.digest('hex');
-    return { sha256, autoV2: autoV2(sha256), sshsModelHash: data?.digest('hex'), sshsLegacyHash: legacy.digest('hex').slice(0, 8) };
+    return hashes.digest();
   } finally {
     await fh.close();
   }

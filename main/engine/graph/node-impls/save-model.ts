@@ -7,6 +7,7 @@ import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { modelspecFor } from '../../export/modelspec.js';
+import { startStreamedHashes } from '../../export/recipe.js';
 import { saveModel as saveModelFile } from '../../export/save-model.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
@@ -22,7 +23,10 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
   const shardBytes = parseByteSize(params.maxShardSize);
   const maxShardSize = shardBytes > 0 ? shardBytes : undefined;
   const recipeParams = { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() };
-  const recipe = modelRecipe(model, recipeParams, options.hashInputs !== false, run.signal);
+  const hash = options.hashInputs !== false;
+  // The base's hashes come from the bytes the save reads anyway (a cold cache costs no second pass).
+  const streamedHashes = hash ? await startStreamedHashes(model.base.source.files) : [];
+  const recipe = modelRecipe(model, recipeParams, hash, run.signal, streamedHashes);
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
@@ -33,6 +37,7 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
       pool: await pool(),
       recipe,
       recipeWidth: modelRecipeWidth(model, recipeParams),
+      streamedHashes,
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
       modelspec: modelspecFor(model.base.keyMap.architecture, path.basename(out).replace(/\.safetensors$/i, ''), false),

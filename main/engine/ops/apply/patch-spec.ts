@@ -77,6 +77,11 @@ export interface TensorJob {
   readonly outDtype: DType;
   readonly patches: readonly TensorPatch[];
   readonly fp8Overflow?: Fp8Overflow;
+  /**
+   * The base tensor's bytes, when the caller read them already (Save Model reads them itself while it hashes
+   * the base); otherwise the worker reads them from entry's file.
+   */
+  readonly baseBytes?: Uint8Array;
 }
 
 /** A job with nothing to compute: the base bytes go to the output unchanged. */

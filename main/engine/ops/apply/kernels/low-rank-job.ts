@@ -15,7 +15,7 @@ import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
 import { cachedModule } from '../../../adapters/adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
-import { bakeLowRank, bakeLowRankTo, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
+import { bakeLowRank, bakeLowRankTo, type BaseReader, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
 import { lowRankBakeKernels } from './low-rank-bake-wasm.js';
 import { bakeLowRankGpu, bakeLowRankGpuToBytes, gpuBakeMisfit } from './low-rank-bake-gpu.js';
 import { bakeLowRankMatMul, bakeLowRankMatMulToBytes } from './low-rank-bake-matmul.js';
@@ -51,7 +51,8 @@ export interface LowRankJob {
 
 /**
  * The job ready for the kernel (factors read, scalars folded into up), or undefined when the job is not
- * for it. The base tensor is read block by block straight into kernel memory when it runs.
+ * for it. The base tensor is read block by block straight into kernel memory when it runs (or taken from
+ * job.baseBytes when the caller read it).
  */
 export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal): Promise<LowRankJob | undefined> {
   const { entry, outDtype } = job;
@@ -92,9 +93,10 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   }
   if (!kernels) return undefined;
   const size = count * KERNEL_DTYPE_BYTES[outDtype];
+  const withBase = <T>(use: (base: Uint8Array | BaseReader) => T): T => (job.baseBytes ? use(job.baseBytes) : withTensorReaderSync(entry, use));
   return {
-    toBytes: (out) => withTensorReaderSync(entry, (base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
-    toSink: (sink) => withTensorReaderSync(entry, (base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
+    toBytes: (out) => withBase((base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
+    toSink: (sink) => withBase((base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
   };
 }
 

@@ -1,0 +1,168 @@
+/**
+ * LLM-scale bake: a Llama-3-8B-shaped bf16 checkpoint in Hugging Face shards (~16 GB, 5 GB shards + index)
+ * with a PEFT LoRA on every linear layer of every block (q/k/v/o, gate/up/down), merged by the real CLI into
+ * sharded output. Prints, in one run: `cp` + `sync` of the shards, the merge's wall time and peak RSS (GNU
+ * time), with and without input hashing (hash cache cold), and their ratios.
+ *
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-llm.bench.ts [--layers 32] [--rank 16] [--dir /tmp/x] [--keep]
+ *
+ * Needs about twice the checkpoint's size free on disk at once (base + output; the cp copy is removed before
+ * the merge runs). --layers 4 gives a ~4 GB model with the same embedding and head (1 GB each), the tensors
+ * that decide peak memory. Everything generated is removed afterwards unless --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MISTRAL_7B, llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
+import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
+import { cliPath } from '../helpers/cli.js';
+import { safetensorsBytes } from '../helpers/safetensors.js';
+import { valuePool, writePooledSafetensors } from './bench-util.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const layers = Number(opt('layers', '32'));
+const rank = Number(opt('rank', '16'));
+const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench-llm'));
+const keep = args.includes('--keep');
+const SHARD_BYTES = 5e9;
+/** Llama-3-8B: Mistral-7B's layer shapes (GQA 32/8, intermediate 14336) with a 128256-token vocabulary. */
+const LLAMA3_8B: LlamaConfig = { ...MISTRAL_7B, vocab: 128256, layers };
+const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+
+/** Greedy 5 GB shards in spec order, named as transformers names them, and the index. Returns the total bytes. */
+function writeShards(specs: readonly TensorSpec[]): number {
+  const shards: TensorSpec[][] = [[]];
+  let size = 0;
+  for (const s of specs) {
+    const bytes = elementCountOf(s.shape) * 2;
+    if (size + bytes > SHARD_BYTES && shards.at(-1)!.length > 0) {
+      shards.push([]);
+      size = 0;
+    }
+    shards.at(-1)!.push(s);
+    size += bytes;
+  }
+  const pool = valuePool(64 * 1024 * 1024, 'BF16');
+  const weightMap: Record<string, string> = {};
+  let total = 0;
+  shards.forEach((list, i) => {
+    const name = `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`;
+    for (const s of list) weightMap[s.key] = name;
+    total += list.reduce((a, s) => a + elementCountOf(s.shape) * 2, 0);
+    writePooledSafetensors(path.join(dir, 'base', name), list, pool, { dtype: 'BF16', metadata: { format: 'pt' } });
+  });
+  writeFileSync(path.join(dir, 'base', 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2));
+  return total;
+}
+
+/** A PEFT adapter directory: adapter_config.json + adapter_model.safetensors (bf16), every target of every layer. */
+function writeAdapter(cfg: LlamaConfig): number {
+  const kv = (cfg.kvHeads * cfg.hidden) / cfg.heads;
+  const shapes: Record<string, [number, number]> = {
+    q_proj: [cfg.hidden, cfg.hidden],
+    k_proj: [kv, cfg.hidden],
+    v_proj: [kv, cfg.hidden],
+    o_proj: [cfg.hidden, cfg.hidden],
+    gate_proj: [cfg.intermediate, cfg.hidden],
+    up_proj: [cfg.intermediate, cfg.hidden],
+    down_proj: [cfg.hidden, cfg.intermediate],
+  };
+  const pool = valuePool(16 * 1024 * 1024, 'BF16', 7);
+  let p = 0;
+  const take = (n: number): Uint8Array => {
+    if (p + n * 2 > pool.byteLength) p = 0;
+    const out = pool.slice(p, p + n * 2);
+    p += n * 2;
+    return out;
+  };
+  const tensors = [];
+  for (let i = 0; i < cfg.layers; i++) {
+    for (const t of TARGETS) {
+      const [out, inn] = shapes[t]!;
+      const parent = ['gate_proj', 'up_proj', 'down_proj'].includes(t) ? 'mlp' : 'self_attn';
+      const key = `base_model.model.model.layers.${i}.${parent}.${t}`;
+      tensors.push({ name: `${key}.lora_A.weight`, shape: [rank, inn], dtype: 'BF16' as const, data: take(rank * inn) });
+      tensors.push({ name: `${key}.lora_B.weight`, shape: [out, rank], dtype: 'BF16' as const, data: take(out * rank) });
+    }
+  }
+  const adapterDir = path.join(dir, 'adapter');
+  mkdirSync(adapterDir, { recursive: true });
+  const bytes = safetensorsBytes(tensors);
+  writeFileSync(path.join(adapterDir, 'adapter_model.safetensors'), bytes);
+  writeFileSync(
+    path.join(adapterDir, 'adapter_config.json'),
+    JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: rank, lora_alpha: 2 * rank, target_modules: TARGETS, base_model_name_or_path: 'synthetic-llama-3-8b' }),
+  );
+  return bytes.byteLength;
+}
+
+interface Timed {
+  seconds: number;
+  maxRssMB: number;
+  code: number | null;
+  stderr: string;
+}
+
+function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): Timed {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cmd, ...cmdArgs], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
+  return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, code: r.status, stderr: r.stderr };
+}
+
+const dirBytes = (d: string): number => readdirSync(d).reduce((a, f) => a + statSync(path.join(d, f)).size, 0);
+const warm = (d: string): void => void spawnSync('sh', ['-c', `cat "${d}"/*.safetensors > /dev/null`]);
+
+mkdirSync(path.join(dir, 'base'), { recursive: true });
+console.log(`LLM merge benchmark in ${dir} (${process.arch}, node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+try {
+  const specs = llamaTensors(LLAMA3_8B);
+  const params = specs.reduce((a, s) => a + elementCountOf(s.shape), 0);
+  console.log(`Llama-3-8B shapes, ${layers} layers: ${(params / 1e9).toFixed(2)} B parameters, bf16`);
+  if (!existsSync(path.join(dir, 'base', 'model.safetensors.index.json'))) {
+    const t0 = performance.now();
+    const bytes = writeShards(specs);
+    console.log(`  base: ${(bytes / 1e9).toFixed(2)} GB in ${readdirSync(path.join(dir, 'base')).length - 1} shards, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  console.log(`  adapter: PEFT rank ${rank} on ${TARGETS.join(', ')} of ${layers} layers, ${(writeAdapter(LLAMA3_8B) / 1e6).toFixed(1)} MB`);
+  const copy = path.join(dir, 'cp');
+  rmSync(copy, { recursive: true, force: true });
+  warm(path.join(dir, 'base'));
+  spawnSync('sync');
+  const cp = timed('cp', ['-r', path.join(dir, 'base'), copy]);
+  const t0 = performance.now();
+  spawnSync('sync');
+  const cpSync = cp.seconds + (performance.now() - t0) / 1000;
+  rmSync(copy, { recursive: true, force: true });
+  spawnSync('sync');
+  console.log(`  cp: ${cp.seconds.toFixed(2)} s (page cache only); cp + sync: ${cpSync.toFixed(2)} s`);
+  const out = path.join(dir, 'out');
+  for (const variant of [['--no-hash'], []]) {
+    rmSync(out, { recursive: true, force: true });
+    warm(path.join(dir, 'base'));
+    const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
+    const label = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
+    const m = timed(
+      process.execPath,
+      [cliPath, 'merge', '--base', path.join(dir, 'base', 'model.safetensors.index.json'), '--lora', path.join(dir, 'adapter'), '--out', path.join(out, 'model.safetensors'), '--max-shard-size', '5GB', '--quiet', ...variant],
+      { ...process.env, LORA_STUDIO_CACHE_DIR: cacheDir },
+    );
+    if (m.code !== 0) {
+      console.log(m.stderr);
+      throw new Error(`merge failed (${m.code})`);
+    }
+    const outBytes = dirBytes(out);
+    spawnSync('sync');
+    rmSync(out, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+    console.log(`  merge ${label}: ${m.seconds.toFixed(2)} s (${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB, ${(outBytes / 1e9).toFixed(2)} GB written`);
+  }
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
