@@ -100,7 +100,9 @@ export class GraphBuilder {
       if (label) hint = hint.split(`“${label}”`).join(b.flag);
     }
     for (const [label, flag] of this.flagsByLabel) hint = hint.split(`“${label}”`).join(flag);
-    return `${where ? `${where}: ` : ''}${p.message}${hint ? ` (${hint})` : ''}`;
+    // The app folds a problem's details (the unmatched modules) away; a terminal cannot unfold, so they follow.
+    const details = p.details ? `\n${p.details.replace(/^/gm, '  ')}` : '';
+    return `${where ? `${where}: ` : ''}${p.message}${hint ? ` (${hint})` : ''}${details}`;
   }
 
   /** Flags that a command offers but that were not given: hints still name them. */

@@ -203,7 +203,7 @@ describe('a run killed with SIGKILL', () => {
     const first = await runCliProcess(args, {
       env: { LORA_STUDIO_DEBUG_DELAY_MS: '200' },
       onStderr: (text, kill) => {
-        if (!killed && /resize\s+\d/.test(text)) {
+        if (!killed && /Save LoRA \(save-lora-1\)\s+\d/.test(text)) {
           killed = true;
           kill('SIGKILL');
         }

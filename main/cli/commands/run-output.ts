@@ -12,7 +12,7 @@ import { terminalMessage } from '../terminal-text.js';
 
 export function formatProblem(p: Problem): string {
   const where = p.nodeId ? `[${p.nodeId}] ` : '';
-  return `${p.severity}: ${where}${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
+  return `${p.severity}: ${where}${p.message}${p.details ? `\n${p.details.replace(/^/gm, '  ')}` : ''}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
 }
 
 /** Renders engine events for people on a stream (stderr): progress bars unless quiet, a line per finished node when nodeLines. */

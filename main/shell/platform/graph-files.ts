@@ -16,8 +16,13 @@ import { writeFileAtomic } from '../../engine/graph/atomic-write.js';
 
 export const MAX_GRAPH_FILE_BYTES = 32 * 1024 * 1024;
 
+const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
+
 function fsError(e: unknown, file: string, doing: string): EngineError {
-  const code = (e as NodeJS.ErrnoException).code;
+  // The atomic writer's own refusals (a FIFO target, a file where a folder should be) already say what to do;
+  // the system error under one of them still decides the code.
+  const code = e instanceof EngineError ? errnoOf(e.cause) : errnoOf(e);
+  if (e instanceof EngineError && code === undefined) return e;
   if (code === 'ENOENT') return new EngineError('file-not-found', `Cannot ${doing} "${file}": it does not exist.`, { file, hint: 'Check the path; the file may have been moved or deleted.' });
   if (code === 'EACCES' || code === 'EPERM') return new EngineError('permission-denied', `Cannot ${doing} "${file}": permission denied.`, { file, hint: 'Choose a file or folder you may read and write.' });
   if (code === 'EISDIR') return new EngineError('is-a-directory', `Cannot ${doing} "${file}": it is a folder.`, { file });
