@@ -5,17 +5,16 @@
  * app.asar to the unpacked copy.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// electron-builder matches asarUnpack globs with minimatch: the test uses the same matcher (pinned devDependency).
+import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { DAWN_TARGETS, dawnBinary, dawnTarget } from '../../../../main/engine/compute/webgpu/dawn-binary.js';
 import { unpackedFromAsar } from '../../../../main/engine/compute/wasm-paths.js';
 import { repoRoot } from '../../../helpers/cli.js';
 
-const require = createRequire(import.meta.url);
-const yaml = require('js-yaml') as { load(text: string): unknown };
-const { minimatch } = require('minimatch') as { minimatch(p: string, pattern: string, opts?: { dot?: boolean }): boolean };
 
 interface BuilderConfig {
   asarUnpack: string[];
@@ -23,7 +22,7 @@ interface BuilderConfig {
   win: { files?: string[] };
   mac: { files?: string[] };
 }
-const config = yaml.load(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+const config = parseYaml(readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 
 describe("Dawn's binary", () => {
   it('is installed for every target the app is packaged for', () => {
