@@ -143,6 +143,7 @@ describe('performance', () => {
     console.log(`buildKeyMap: ${entries.length} SDXL keys → ${km.modules.length} modules, ${km.spellingCount} spellings in ${ms.toFixed(1)} ms`);
     expect(entries.length).toBeGreaterThan(2400);
     expect(km.spellingCount).toBeGreaterThan(10_000);
-    expect(ms).toBeLessThan(500);
+    // Well under a second quiet (≈50 ms); the bound leaves room for a loaded shared machine.
+    expect(ms).toBeLessThan(2000);
   });
 });
