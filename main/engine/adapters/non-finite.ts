@@ -1,11 +1,14 @@
 /**
- * NaN and ±Inf in an adapter: in a factor, in alpha (so in the scale), or produced by a low-rank product that
- * overflows fp32. A merge with such a module writes NaN/Inf weights that break the model silently, so the
+ * NaN and ±Inf in an adapter: in a factor, in alpha (so in the scale), or produced by a product that overflows
+ * fp32 (any kind: LoRA, Tucker, LoHa, LoKr, full diffs; a cheap bound first, the exact ΔW only where the bound
+ * says it may overflow). A merge with such a module writes NaN/Inf weights that break the model silently, so the
  * loaders refuse them unless asked (`--allow-nonfinite`, Load LoRA's "Allow NaN / Inf"); inspect lists them.
  * Reading every factor once costs about what reading the LoRA costs (LoRAs are small next to checkpoints).
  */
+import { referenceMatMul } from '../compute/matmul.js';
 import { throwIfAborted } from '../errors.js';
 import { isFloatDType } from '../tensor-io/dtypes.js';
+import { computeModuleDelta } from './delta.js';
 import { AdapterError } from './errors.js';
 import type { AdapterModule, LoadedAdapter } from './types.js';
 
@@ -43,16 +46,70 @@ function scan(values: Float32Array): TensorScan {
 const count = (s: TensorScan): string => [s.nan > 0 ? `${s.nan} NaN` : '', s.inf > 0 ? `${s.inf} Inf` : ''].filter(Boolean).join(' and ');
 
 /**
- * An upper bound of |ΔW| for a plain LoRA: |scale| · r · max|up| · max|down|. Above fp32's largest value the
- * product may overflow to ±Inf while it is computed.
+ * A cheap, sound upper bound of every |value| computing scale·ΔW passes through (each product, partial sum and
+ * the scaled result), from the factors' max-abs values and inner dimensions: a sum of n terms each at most M is
+ * at most n·M. Above OVERFLOW_SUSPECT the module's ΔW is computed exactly and scanned, so a bound that is loose
+ * (cancellation, a small scale after a large product does not undo an Inf) never refuses a finite module.
+ * Half of fp32's largest value leaves room for fp32 rounding of the partial sums.
  */
-function overflowText(m: AdapterModule, scans: ReadonlyMap<string, TensorScan>): string | undefined {
-  if (m.params.kind !== 'lora' || m.rank === undefined) return undefined;
-  const up = scans.get(m.params.up);
-  const down = scans.get(m.params.down);
-  if (!up || !down) return undefined;
-  const bound = Math.abs(m.scale) * m.rank * up.maxAbs * down.maxAbs;
-  return bound > FLOAT32_MAX ? `scale × up × down may overflow fp32 (|up| up to ${up.maxAbs.toExponential(2)}, |down| up to ${down.maxAbs.toExponential(2)}, scale ${m.scale}), giving Inf` : undefined;
+const OVERFLOW_SUSPECT = FLOAT32_MAX / 2;
+
+function boundOf(adapter: LoadedAdapter, m: AdapterModule, scans: ReadonlyMap<string, TensorScan>): number | undefined {
+  const max = (key: string): number | undefined => scans.get(key)?.maxAbs;
+  const dim = (key: string, axis: number): number => adapter.source.get(key)?.shape[axis] ?? 1;
+  /** a·b over b's rows; with a Tucker core (fold over its axis 1, then over axis 0): r1·r2·|a|·|core|·|b|. */
+  const half = (a: string, b: string, core: string | undefined): number[] | undefined => {
+    const [ma, mb] = [max(a), max(b)];
+    if (ma === undefined || mb === undefined) return undefined;
+    if (core === undefined) return [dim(b, 0) * ma * mb];
+    const mc = max(core);
+    if (mc === undefined) return undefined;
+    const folded = dim(core, 1) * mc * mb;
+    return [folded, dim(core, 0) * ma * folded];
+  };
+  const full = (key: string): number[] | undefined => {
+    const v = max(key);
+    return v === undefined ? undefined : [v];
+  };
+  const p = m.params;
+  let steps: number[] | undefined;
+  switch (p.kind) {
+    case 'lora':
+      steps = half(p.up, p.down, undefined);
+      if (p.mid !== undefined) {
+        const [mu, md, mm] = [max(p.up), max(p.down), max(p.mid)];
+        steps = mu === undefined || md === undefined || mm === undefined ? undefined : [dim(p.mid, 1) * mm * md, dim(p.mid, 0) * dim(p.mid, 1) * mu * mm * md];
+      }
+      break;
+    case 'loha': {
+      const h1 = half(p.w1a, p.w1b, p.t1);
+      const h2 = half(p.w2a, p.w2b, p.t2);
+      steps = h1 && h2 ? [...h1, ...h2, h1.at(-1)! * h2.at(-1)!] : undefined;
+      break;
+    }
+    case 'lokr': {
+      const w1 = p.w1 !== undefined ? full(p.w1) : half(p.w1a!, p.w1b!, undefined);
+      const w2 = p.w2 !== undefined ? full(p.w2) : half(p.w2a!, p.w2b!, p.t2);
+      steps = w1 && w2 ? [...w1, ...w2, w1.at(-1)! * w2.at(-1)!] : undefined;
+      break;
+    }
+    case 'full':
+      steps = p.diff !== undefined ? full(p.diff) : undefined;
+      break;
+    case 'replace':
+      return undefined;
+  }
+  if (!steps) return undefined;
+  return Math.max(...steps, Math.abs(m.scale) * steps.at(-1)!);
+}
+
+/** Where the bound says scale·ΔW may overflow fp32: compute it exactly and say what is non-finite, if anything. */
+async function overflowText(adapter: LoadedAdapter, m: AdapterModule, scans: ReadonlyMap<string, TensorScan>): Promise<string | undefined> {
+  const bound = boundOf(adapter, m, scans);
+  if (bound === undefined || bound <= OVERFLOW_SUSPECT) return undefined;
+  const s = scan(await computeModuleDelta(adapter, m, referenceMatMul));
+  if (s.nan + s.inf === 0) return undefined;
+  return `scale × ΔW (${m.params.kind}) overflows fp32: ${count(s)} value${s.nan + s.inf === 1 ? '' : 's'} (the factors reach |${[...scans.values()].reduce((a, v) => Math.max(a, v.maxAbs), 0).toExponential(2)}|, scale ${m.scale})`;
 }
 
 /** Every non-finite value of `adapter`, one finding per tensor (and per module for alpha and overflow). */
@@ -70,8 +127,8 @@ export async function findNonFinite(adapter: LoadedAdapter, signal?: AbortSignal
       scans.set(key, s);
       if (s.nan + s.inf > 0) found.push({ module: m.name, tensor: key, text: `tensor "${key}" holds ${count(s)} value${s.nan + s.inf === 1 ? '' : 's'}` });
     }
-    const overflow = overflowText(m, scans);
-    if (overflow !== undefined && ![...scans.values()].some((s) => s.nan + s.inf > 0)) found.push({ module: m.name, text: `module "${m.name}": ${overflow}` });
+    const overflow = Number.isFinite(m.scale) && ![...scans.values()].some((s) => s.nan + s.inf > 0) ? await overflowText(adapter, m, scans) : undefined;
+    if (overflow !== undefined) found.push({ module: m.name, text: `module "${m.name}": ${overflow}` });
   }
   return found;
 }

@@ -1,6 +1,6 @@
 /**
  * One output tensor of a baked model: read the base tensor at its offset, decode to fp32, apply the patches in
- * order, round once to the output dtype. Runs in a worker thread (task 'bake.tensor') or inline. Plain
+ * order, round once to the output dtype (an F16/BF16 value that overflows there is refused: output-overflow.ts). Runs in a worker thread (task 'bake.tensor') or inline. Plain
  * low-rank deltas on F16/BF16/F32 take the fused WebAssembly kernel (kernels/), which never forms ΔW.
  */
 import type { MatMul } from '../../compute/matmul.js';
@@ -14,6 +14,7 @@ import { mergeTaskVectors } from '../../merge-methods/merge-task-vectors.js';
 import { cachedAdapter, cachedModule } from '../../adapters/adapter-cache.js';
 import { addDelta, checkDeltaFits, deltaExtent, readRegion, weightView, writeRegion, type WeightView } from './add-delta.js';
 import { fusedAddCast } from './fused-add.js';
+import { outputOverflowCheck } from './output-overflow.js';
 import { lowRankJob, type LowRankJob } from './kernels/low-rank-job.js';
 import type { OutputSink } from './kernels/low-rank-bake.js';
 import { moduleDelta } from '../../module-source/evaluate.js';
@@ -34,11 +35,15 @@ async function kernelJob(job: TensorJob, matmul: MatMul, signal: AbortSignal | u
 /** The output tensor's bytes; `out`, when given with the output's exact size, may receive them (a reused buffer). */
 export async function bakeTensor(job: TensorJob, matmul: MatMul, signal?: AbortSignal, out?: Uint8Array): Promise<Uint8Array> {
   const fused = await kernelJob(job, matmul, signal);
-  return fused ? fused.toBytes(out) : bakeTensorJs(job, matmul, signal);
+  const bytes = fused ? await fused.toBytes(out) : await bakeTensorJs(job, matmul, signal);
+  outputOverflowCheck(job)?.(bytes, 0);
+  return bytes;
 }
 
 /** The output tensor, in order, to `sink` (block by block from the fused kernel, else in one piece). */
-export async function bakeTensorTo(job: TensorJob, matmul: MatMul, sink: OutputSink, signal?: AbortSignal): Promise<void> {
+export async function bakeTensorTo(job: TensorJob, matmul: MatMul, toSink: OutputSink, signal?: AbortSignal): Promise<void> {
+  const check = outputOverflowCheck(job);
+  const sink: OutputSink = check ? (bytes, offset) => { check(bytes, offset); toSink(bytes, offset); } : toSink;
   const fused = await kernelJob(job, matmul, signal);
   if (fused) await fused.toSink(sink);
   else sink(await bakeTensorJs(job, matmul, signal), 0);
