@@ -1,6 +1,7 @@
 /**
  * `lora-studio merge --dtype fp16` whose base + strength·ΔW passes fp16's 65504: refused naming the tensor, with
- * no output and no temp file left; the same merge to fp32 writes the file.
+ * no output and no temp file left; the same merge to fp32 writes the file, and --allow-nonfinite writes the
+ * fp16 file with its overflowed values as +Inf.
  */
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sd15Checkpoint } from '../../main/engine/naming/architectures/stable-diffusion.js';
 import { buildKeyMap } from '../../main/engine/naming/key-map.js';
+import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { writeSafetensors } from '../helpers/safetensors.js';
 import { writeSyntheticBase } from '../helpers/synthetic-base.js';
@@ -45,5 +47,18 @@ describe('merge: overflow of the output dtype', () => {
     const written = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', out, '--dtype', 'fp32', '--no-hash', '--quiet']);
     expect(written.code, written.stderr).toBe(0);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it('--allow-nonfinite writes the fp16 output with the overflowed values as +Inf (on purpose)', async () => {
+    const out = path.join(dir, 'inf.safetensors');
+    const res = await runCliProcess(['merge', '--base', basePath, '--lora', loraPath, '--out', out, '--dtype', 'fp16', '--no-hash', '--quiet', '--allow-nonfinite']);
+    expect(res.code, res.stderr).toBe(0);
+    const file = await SafetensorsFile.open(out);
+    const entry = file.entries.find((e) => e.name === baseKey)!;
+    const bytes = await file.readBytes(baseKey);
+    await file.close();
+    expect(entry.dtype).toBe('F16');
+    const words = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+    expect(words.every((w) => w === 0x7c00)).toBe(true);
   });
 });

@@ -101,6 +101,8 @@ export function compileMerge(flags: MergeFlags): { builder: GraphBuilder; docume
   b.set(save, 'ifExists', 'overwrite', '--out', 'replaced if it exists');
   b.setFromFlag(save, 'dtype', '--dtype', flags.dtype);
   b.setFromFlag(save, 'maxShardSize', '--max-shard-size', flags.maxShardSize);
+  // Non-finite values on purpose: in the LoRAs (Load LoRA) and from the sum overflowing fp16/bf16 (Save Model).
+  if (flags.allowNonfinite) b.set(save, 'allowOverflow', true, '--allow-nonfinite');
   return { builder: b, document: b.document('lora-studio merge', `Bake ${specs.length} LoRA(s) into ${path.basename(flags.base)} (${method}).`) };
 }
 

@@ -31,6 +31,8 @@ export interface SaveModelOptions {
   out: string;
   dtype: WritableFloatDType | 'same';
   fp8Overflow?: Fp8Overflow;
+  /** Write F16/BF16 overflow as ±Inf instead of refusing it. */
+  allowOverflow?: boolean;
   /** Split into HF-style shards of at most this many bytes. */
   maxShardSize?: number;
   pool: WorkerPool;
@@ -118,7 +120,7 @@ export function modelInputs(model: ModelValue): string[] {
 
 export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: RunContext = {}): Promise<SaveModelResult> {
   const started = performance.now();
-  const jobs = planBake(model, { dtype: opts.dtype, fp8Overflow: opts.fp8Overflow });
+  const jobs = planBake(model, { dtype: opts.dtype, fp8Overflow: opts.fp8Overflow, ...(opts.allowOverflow ? { allowOverflow: true } : {}) });
   const plan = jobs.map((j) => ({ name: j.entry.name, dtype: j.outDtype, shape: j.entry.shape }));
   const deferredRecipe = opts.recipe instanceof Promise ? opts.recipe : undefined;
   if (deferredRecipe) deferredRecipe.catch(() => undefined);

@@ -42,6 +42,12 @@ With a maximum shard size, shards and a \`.safetensors.index.json\` are written 
       check: byteSizeProblem,
       advanced: true,
     }),
+    allowOverflow: param.boolean({
+      label: 'Allow overflow to Inf',
+      description: 'Write fp16 / bf16 values that base + strength·ΔW pushes past the dtype’s range as ±Inf instead of stopping (refused by default: the model would hold Inf/NaN).',
+      default: false,
+      advanced: true,
+    }),
     ifExists,
   },
 });

@@ -34,6 +34,7 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
       out,
       dtype: outputDtype(params.dtype),
       ...(maxShardSize ? { maxShardSize } : {}),
+      ...(params.allowOverflow ? { allowOverflow: true } : {}),
       pool: await pool(),
       recipe,
       recipeWidth: modelRecipeWidth(model, recipeParams),

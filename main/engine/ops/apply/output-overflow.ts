@@ -21,7 +21,7 @@ export type OverflowCheck = (bytes: Uint8Array, offset: number) => void;
 /** The check for a patched F16 / BF16 output, or undefined where there is nothing to check. */
 export function outputOverflowCheck(job: TensorJob): OverflowCheck | undefined {
   const mask = EXPONENT_MASK[job.outDtype];
-  if (mask === undefined || job.patches.length === 0) return undefined;
+  if (mask === undefined || job.patches.length === 0 || job.allowOverflow) return undefined;
   let base: Uint8Array | undefined;
   const baseIsFinite = (index: number): boolean => {
     base ??= job.baseBytes ?? readTensorBytesSync(job.entry);

@@ -77,6 +77,8 @@ export interface TensorJob {
   readonly outDtype: DType;
   readonly patches: readonly TensorPatch[];
   readonly fp8Overflow?: Fp8Overflow;
+  /** F16/BF16 values that overflow to ±Inf are written, not refused (Save Model's Allow overflow). */
+  readonly allowOverflow?: boolean;
   /**
    * The base tensor's bytes, when the caller read them already (Save Model reads them itself while it hashes
    * the base); otherwise the worker reads them from entry's file.

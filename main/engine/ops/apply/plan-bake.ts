@@ -14,6 +14,8 @@ import type { DeltaPatch, MergePatch, OtherModelTensor, TensorJob, TensorPatch }
 export interface BakePlanOptions {
   dtype: WritableFloatDType | 'same';
   fp8Overflow?: Fp8Overflow;
+  /** Let F16/BF16 values that overflow to ±Inf through (output-overflow.ts refuses them by default). */
+  allowOverflow?: boolean;
 }
 
 type PatchSink = (baseKey: string, patch: TensorPatch) => void;
@@ -135,6 +137,6 @@ export function planBake(model: ModelValue, opts: BakePlanOptions): TensorJob[] 
     .filter((entry) => !dropped.has(entry.name))
     .map((entry) => {
       const outDtype: DType = isFloatDType(entry.dtype) ? resolveOutputDType(entry.dtype, opts.dtype) : entry.dtype;
-      return { entry, outDtype, patches: patches.get(entry.name) ?? [], fp8Overflow: opts.fp8Overflow };
+      return { entry, outDtype, patches: patches.get(entry.name) ?? [], fp8Overflow: opts.fp8Overflow, ...(opts.allowOverflow ? { allowOverflow: true } : {}) };
     });
 }
