@@ -53,10 +53,11 @@ describe.skipIf(!chromiumAvailable())('first view at 1280×800', () => {
     expect(fontPx * z).toBeGreaterThanOrEqual(10);
     expect(box?.height ?? 0).toBeGreaterThanOrEqual(10);
 
-    // The loaders (the chain's start) are inside the canvas and nothing (a panel) is drawn over their titles.
+    // The loaders (the chain's start) and the first Apply LoRA are inside the canvas, and nothing (a panel, the
+    // zoom controls, the minimap) is drawn over their titles or their last row.
     const canvas = await page.locator('.canvas-area').boundingBox();
     if (!canvas) throw new Error('no canvas');
-    for (const id of ['load-model-1', 'load-lora-1']) {
+    for (const id of ['load-model-1', 'load-lora-1', 'load-lora-2', 'load-lora-3', 'apply-lora-1']) {
       const node = page.locator(`.react-flow__node[data-id="${id}"]`);
       const b = await node.boundingBox();
       if (!b) throw new Error(`${id} not rendered`);
@@ -66,8 +67,9 @@ describe.skipIf(!chromiumAvailable())('first view at 1280×800', () => {
       expect(b.y + b.height).toBeLessThanOrEqual(canvas.y + canvas.height);
       const t = await node.locator('.node-title').boundingBox();
       if (!t) throw new Error(`${id} has no title`);
-      const hit = await page.evaluate(({ x, y, id }) => document.elementFromPoint(x, y)?.closest(`.react-flow__node[data-id="${id}"]`) !== null, { x: t.x + t.width / 2, y: t.y + t.height / 2, id });
-      expect(hit).toBe(true);
+      const onTop = (x: number, y: number) => page.evaluate(({ x, y, id }) => document.elementFromPoint(x, y)?.closest(`.react-flow__node[data-id="${id}"]`) !== null, { x, y, id });
+      expect(await onTop(t.x + t.width / 2, t.y + t.height / 2), `${id} title`).toBe(true);
+      for (const x of [b.x + 4, b.x + b.width / 2, b.x + b.width - 4]) expect(await onTop(x, b.y + b.height - 4), `${id} last row`).toBe(true);
     }
   });
 
