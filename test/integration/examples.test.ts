@@ -3,11 +3,12 @@
  * into a temp folder (the examples and the demo folder are copied there, so the repository is not written).
  * Outputs are opened and checked for what each example promises.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGraph } from '../../shared/graph/codec.js';
+import type { GraphDocument } from '../../shared/graph/index.js';
 import { engineEventSchema, type EngineEvent } from '../../shared/ipc/events.js';
 import type { Report } from '../../shared/ipc/reports.js';
 import { generateDemoFiles } from '../../main/engine/demo/index.js';
@@ -32,10 +33,12 @@ afterAll(async () => {
   await service.dispose();
 });
 
-async function runExample(name: string): Promise<{ finished: RunFinishedEvent; outDir: string }> {
+/** Runs an example (changed by `edit`, its outputs then in a folder named `variant`), checking what every run promises. */
+async function runExample(name: string, edit?: { variant: string; change: (doc: GraphDocument) => GraphDocument }): Promise<{ finished: RunFinishedEvent; outDir: string }> {
   const file = path.join(root, 'examples', name);
-  const outDir = path.join(root, 'out', name.replace(/\.json$/, ''));
-  const doc = parseGraph(readFileSync(file, 'utf8'), { file }).document;
+  const outDir = path.join(root, 'out', edit?.variant ?? name.replace(/\.json$/, ''));
+  const parsed = parseGraph(readFileSync(file, 'utf8'), { file }).document;
+  const doc = edit ? edit.change(parsed) : parsed;
   const problems = await service.validateGraph(doc, { baseDir: path.dirname(file), outputDir: outDir });
   expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
   const start = await service.runGraph(doc, {}, { baseDir: path.dirname(file), outputDir: outDir });
@@ -45,6 +48,8 @@ async function runExample(name: string): Promise<{ finished: RunFinishedEvent; o
   for (const f of finished.outputs.files) {
     expect(path.dirname(f.path)).toBe(outDir);
     for (const written of f.files) expect(existsSync(written), written).toBe(true);
+    // The size the run reports (the app's outputs list) is what is on disk: every file of the output.
+    expect(f.bytes, f.path).toBe(f.files.reduce((sum, written) => sum + statSync(written).size, 0));
   }
   return { finished, outDir };
 }
@@ -101,6 +106,17 @@ describe('example graphs', () => {
     expect(out.names).toEqual(base.names);
     expect(out.dtypes).toEqual(new Set(['F16']));
     expect(JSON.parse(out.metadata['lora_studio.recipe']!).params.steps.map((s: { type: string }) => s.type)).toEqual(['apply-lora', 'apply-lora', 'apply-lora']);
+  });
+
+  it('bake-lora-stack in 2 MB shards: the output is the index, its size the shards and the index on disk', async () => {
+    const { finished } = await runExample('bake-lora-stack.json', {
+      variant: 'bake-lora-stack-sharded',
+      change: (doc) => ({ ...doc, nodes: doc.nodes.map((n) => (n.id === 'save-model-1' ? { ...n, params: { ...n.params, maxShardSize: '2MB' } } : n)) }),
+    });
+    const output = finished.outputs.files[0]!;
+    expect(output.path).toMatch(/\.index\.json$/);
+    expect(output.files.length).toBeGreaterThan(3);
+    expect(output.bytes).toBeGreaterThan(statSync(output.path).size);
   });
 
   it('bake-ties-merge: Bake LoRAs merges the two deltas with TIES while baking (the graph of merge --method ties)', async () => {

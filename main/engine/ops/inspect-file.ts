@@ -17,6 +17,7 @@ import { buildKeyMap } from '../naming/key-map.js';
 import type { ArchitectureGuess } from '../naming/types.js';
 import type { RunContext } from '../run-context.js';
 import { elementCount } from '../tensor-io/dtypes.js';
+import { filesSize } from '../tensor-io/files-size.js';
 import { getFileHashes } from '../tensor-io/hash-cache.js';
 import { openCheckpoint } from '../tensor-io/open-checkpoint.js';
 import type { TensorSource } from '../tensor-io/tensor-source.js';
@@ -54,12 +55,6 @@ function architectureInfo(a: ArchitectureGuess): InspectionResult['architecture'
   return { family: a.family, layout: a.layout, components: [...a.components], evidence: [...a.evidence] };
 }
 
-async function sizeOf(files: readonly string[]): Promise<number> {
-  let total = 0;
-  for (const f of files) total += (await stat(f)).size;
-  return total;
-}
-
 export async function inspectFile(request: InspectRequest, ctx: RunContext = {}): Promise<InspectionResult> {
   const source = await openCheckpoint(request.path);
   const warnings: string[] = [];
@@ -71,7 +66,7 @@ export async function inspectFile(request: InspectRequest, ctx: RunContext = {})
       path: request.path,
       container: sharded ? ('sharded-safetensors' as const) : isDir && isLora ? ('peft-directory' as const) : ('safetensors' as const),
       files: [...source.files],
-      bytes: await sizeOf(source.files),
+      bytes: await filesSize(source.files),
       tensorCount: source.entries.length,
       parameterCount: source.entries.reduce((s, e) => s + elementCount(e.shape), 0),
       dtypes: dtypeTable(source),

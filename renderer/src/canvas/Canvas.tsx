@@ -128,7 +128,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid)" />
         <MiniMap<StudioFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Minimap of the graph" style={MINIMAP_SIZE} />
-        <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} aria-label="Zoom controls" />
+        <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} orientation="horizontal" aria-label="Zoom controls" />
         <HelperLines vertical={h.guides.vertical} horizontal={h.guides.horizontal} />
       </ReactFlow>
       {empty && <EmptyState />}

@@ -106,6 +106,7 @@ export const mergeDensityParam = (methods: readonly string[], showOn = 'method')
     step: 0.01,
     exclusiveMin: true,
     showIf: { param: showOn, oneOf: methods },
+    inline: true,
   });
 
 export const mergeMajorityParam = (methods: readonly string[], showOn = 'method') =>

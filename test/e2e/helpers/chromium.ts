@@ -45,8 +45,8 @@ export interface AppPage {
 }
 
 /** A fresh browser context (no cookies) on `url`, console recorded from the first byte. */
-export async function openPage(browser: Browser, url: string): Promise<AppPage> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+export async function openPage(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<AppPage> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const log = recordConsole(page);
   await page.goto(url);

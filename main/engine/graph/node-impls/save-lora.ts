@@ -7,6 +7,7 @@ import { EngineError } from '../../errors.js';
 import { saveLora as saveLoraFiles, type LoraDtype } from '../../export/save-lora.js';
 import { isHfFamily } from '../../naming/components.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
+import { filesSize } from '../../tensor-io/files-size.js';
 import { defineNodeImpl } from '../node-impl.js';
 import { loraRecipe, loraRecipeWidth } from '../lora-recipe.js';
 import { outputTarget } from '../output-target.js';
@@ -41,8 +42,9 @@ export const saveLoraImpl = defineNodeImpl(saveLora, async ({ node, inputs, para
   );
   const ranks = [...new Set(result.modules.flatMap((m) => (m.rank !== undefined ? [m.rank] : [])))].sort((a, b) => a - b);
   const rankText = ranks.length === 0 ? '' : ranks.length <= 3 ? `, rank ${ranks.join('/')}` : `, ranks ${ranks[0]}–${ranks[ranks.length - 1]}`;
+  const bytes = await filesSize(result.files);
   return {
-    summary: `${format} ${result.dtype}, ${result.modules.length} modules${rankText}, written ${formatByteSize(result.bytes)}`,
-    files: [{ nodeId: node.id, kind: 'lora', path: result.out, bytes: result.bytes, files: [...result.files] }],
+    summary: `${format} ${result.dtype}, ${result.modules.length} modules${rankText}, written ${formatByteSize(bytes)}`,
+    files: [{ nodeId: node.id, kind: 'lora', path: result.out, bytes, files: [...result.files] }],
   };
 });

@@ -10,6 +10,7 @@ import { modelspecFor } from '../../export/modelspec.js';
 import { startStreamedHashes } from '../../export/recipe.js';
 import { saveModel as saveModelFile } from '../../export/save-model.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
+import { filesSize } from '../../tensor-io/files-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
 import { defineNodeImpl } from '../node-impl.js';
 import { modelRecipe, modelRecipeWidth } from '../model-recipe.js';
@@ -46,9 +47,10 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
     run,
   );
   const main = result.files.find((f) => f.endsWith('.index.json')) ?? result.files[0] ?? out;
+  const bytes = await filesSize(result.files);
   return {
-    summary: `written ${formatByteSize(result.bytes)}: ${result.patched} tensors patched, ${result.copied} copied${result.files.length > 1 ? `, ${result.files.length} files` : ''}`,
-    files: [{ nodeId: node.id, kind: 'model', path: main, bytes: result.bytes, files: result.files }],
+    summary: `written ${formatByteSize(bytes)}: ${result.patched} tensors patched, ${result.copied} copied${result.files.length > 1 ? `, ${result.files.length} files` : ''}`,
+    files: [{ nodeId: node.id, kind: 'model', path: main, bytes, files: result.files }],
   };
 });
 

@@ -128,7 +128,9 @@ export function RunPanel() {
                 {run.outputs.map((o) => (
                   <li key={`${o.nodeId}:${o.path}`}>
                     <span className="path">{o.path}</span>
-                    <span className="muted">{formatBytes(o.bytes)}</span>
+                    <span className="muted output-size" title={`${o.bytes} bytes on disk`}>
+                      {formatBytes(o.bytes)}
+                    </span>
                     {o.kind !== 'report' && (
                       <button type="button" className="btn small" onClick={() => setDialog({ kind: 'inspect-file', path: o.path })} aria-label={`Inspect ${o.path}`}>
                         Inspect
