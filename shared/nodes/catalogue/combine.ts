@@ -1,7 +1,7 @@
 import { defineNode, type NodeCheckIssue } from '../definition.js';
 import { param, type ParamsOf } from '../params/index.js';
 import { COMBINE_METHODS, RANKED_COMBINE_METHODS, mergeMethodsTaking } from '../../merge-methods.js';
-import { clampQuantile, DYNAMIC_METHODS, dynamicParamIssue, mergeDensityParam, mergeMajorityParam, mergeSeedParam, rank } from './common.js';
+import { clampQuantile, DYNAMIC_METHODS, dynamicParamIssue, mergeDensityParam, mergeMajorityParam, mergeSeedParam, rank, strength } from './common.js';
 
 export { COMBINE_METHODS, type CombineMethod } from '../../merge-methods.js';
 
@@ -11,17 +11,7 @@ const SIGN_METHODS = mergeMethodsTaking('majority');
 
 /** Params of each connection into Combine LoRAs' `loras` port. */
 export const combineInputParams = {
-  weight: param.slider({
-    label: 'Weight',
-    description: 'wᵢ: this LoRA’s weight in the combination.',
-    default: 1,
-    min: -2,
-    max: 2,
-    step: 0.05,
-    hardMin: -100,
-    hardMax: 100,
-    inline: true,
-  }),
+  weight: strength('Weight', 'wᵢ: this LoRA’s weight in the combination.'),
 };
 export type CombineInputParams = ParamsOf<typeof combineInputParams>;
 

@@ -49,17 +49,7 @@ stacks the patches in order. Modules that match nothing in the model stop the ru
 
 /** Params of each connection into Bake LoRAs' `loras` port. */
 export const bakeInputParams = {
-  strength: param.slider({
-    label: 'Strength',
-    description: 'sᵢ: this LoRA’s strength (its weight in a merge method).',
-    default: 1,
-    min: -2,
-    max: 2,
-    step: 0.05,
-    hardMin: -100,
-    hardMax: 100,
-    inline: true,
-  }),
+  strength: strength('Strength', 'sᵢ: this LoRA’s strength (its weight in a merge method).'),
 };
 
 export const bakeLoras = defineNode({
