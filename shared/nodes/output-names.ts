@@ -14,7 +14,8 @@ const SAVE_LORA = 'lora-studio/save-lora';
 /** The extension a Save node's output gets (with its dot), or '' where it writes a folder (PEFT). */
 export function outputExtension(type: string, params: Readonly<Record<string, unknown>>): string {
   if (type === SAVE_REPORT) return '.json';
-  if (type === SAVE_LORA && params.format === 'peft') return '';
+  // A PEFT adapter is a directory; with `auto` the engine adds the extension once it knows the format.
+  if (type === SAVE_LORA && (params.format === 'peft' || params.format === 'auto')) return '';
   return '.safetensors';
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateDemoFiles } from '../../main/engine/demo/index.js';
 import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { randomValues, writeSafetensors } from '../helpers/safetensors.js';
@@ -70,6 +71,16 @@ describe('lora-studio combine', () => {
       await f.close();
     }
     expect(inputs()).toEqual(before);
+  });
+
+  it('PEFT inputs without --format write a PEFT directory at --out as given (no extension added to a folder)', async () => {
+    const demo = path.join(dir, 'demo');
+    await generateDemoFiles(demo);
+    const out = path.join(dir, 'merged_adapter');
+    const res = await runCliProcess(['combine', '--lora', path.join(demo, 'peft-task-a'), '--lora', path.join(demo, 'peft-task-b'), '--out', out, '--quiet', '--no-hash']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(existsSync(path.join(out, 'adapter_config.json'))).toBe(true);
+    expect(existsSync(`${out}.safetensors`)).toBe(false);
   });
 
   it('svd --rank 2 --format peft writes a PEFT directory with the best rank-2 approximation of the weighted sum', async () => {

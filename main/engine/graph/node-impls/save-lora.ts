@@ -17,11 +17,12 @@ const DTYPES: Readonly<Record<string, LoraDtype | 'same'>> = { same: 'same', fp3
 
 export const saveLoraImpl = defineNodeImpl(saveLora, async ({ node, inputs, params, run, pool, options, upstream }) => {
   const lora = inputs.one('lora', 'lora');
-  const out = outputTarget(node, params.path, params.ifExists, options);
   const dtype = DTYPES[params.dtype];
   if (!dtype) throw new EngineError('bad-dtype', `${node.title}: unknown dtype "${params.dtype}".`, { node: node.id });
   if (lora.modules.length === 0) throw new EngineError('empty-lora', `${node.title}: ${lora.label} has no module to write.`, { node: node.id, hint: 'Check the selection upstream.' });
   const format = params.format === 'auto' ? (isHfFamily(lora.architecture.family) ? 'peft' : 'kohya') : params.format;
+  // The extension follows the format written (a PEFT directory gets none), so `auto` is resolved first.
+  const out = outputTarget({ ...node, params: { ...node.params, format } }, params.path, params.ifExists, options);
   await ensureOutputDirectory(out);
   const recipeParams = { format, dtype: params.dtype, graph: upstream() };
   const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal);
