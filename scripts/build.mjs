@@ -28,6 +28,22 @@ const nodeCommon = {
   absWorkingDir: root,
 };
 
+/**
+ * The CLI and the engine worker bundle their dependencies, except native or optional packages and TF.js.
+ * TF.js stays in node_modules (its WebAssembly glue does not initialise when bundled), loaded with
+ * require(): imported as ESM, Node scans each of its CommonJS files for export names first, about 0.13 s
+ * more for every thread that starts (the CLI and each worker).
+ */
+const UNBUNDLED = ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron'];
+const REQUIRED = /^@tensorflow\/tfjs-(core|backend-wasm|backend-cpu)(\/.*)?$/;
+const requireTfjs = {
+  name: 'require-tfjs',
+  setup(b) {
+    b.onResolve({ filter: REQUIRED }, (args) => (args.namespace === 'require-tfjs' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-tfjs' }));
+    b.onLoad({ filter: /.*/, namespace: 'require-tfjs' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 async function buildMain() {
   const t0 = Date.now();
   const kernels = await buildKernels();
@@ -42,6 +58,9 @@ async function buildMain() {
     entryPoints,
     outdir: 'dist',
     format: 'esm',
+    packages: 'bundle',
+    external: UNBUNDLED,
+    plugins: [requireTfjs],
     // Bundled ESM needs require() for the CommonJS packages it inlines nothing of, but Node's
     // createRequire keeps `require` available to code that feature-detects it.
     banner: { js: "import { createRequire as __lsCreateRequire } from 'node:module'; const require = __lsCreateRequire(import.meta.url);" },

@@ -1,10 +1,11 @@
 /**
  * Save Model: stream a ModelValue into a safetensors file (or shards). The header is written first (every
- * output shape is known from the plan); then, in storage order, untouched tensors are copied byte for byte
- * and patched ones are computed by the worker pool (read base → fp32 → patches → one rounding) and written
- * by the worker at their place in the output, with reads, compute and writes overlapping (opt-in: written
- * bytes sent on to the disk while the bake runs, WritebackPacer). Peak memory is
- * bounded by the in-flight window, not by the model size.
+ * output shape is known from the plan); then, in storage order, the workers copy runs of untouched tensors
+ * straight from the base into their place (save-units.ts) and compute patched ones (read base → fp32 →
+ * patches → one rounding) and write them at their place, with reads, compute and writes overlapping and
+ * written bytes sent on to the disk while the bake runs (WritebackPacer). This thread only records tensors
+ * as written, in order, except for a base being hashed: it reads that one itself, in file order. Peak memory
+ * is bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
 import { throwIfAborted } from '../errors.js';
@@ -26,6 +27,7 @@ import { takesLowRankKernel } from '../ops/apply/kernels/low-rank-job.js';
 import type { ModelValue } from '../values/model-value.js';
 import { BufferPool } from './buffer-pool.js';
 import { orderedStream } from './ordered-stream.js';
+import { planSaveUnits, type SaveUnit } from './save-units.js';
 
 export interface SaveModelOptions {
   out: string;
@@ -53,9 +55,11 @@ export interface SaveModelOptions {
   streamedHashes?: readonly StreamedFileHashes[];
   /** Bytes of tensor data allowed in flight between read and write (default 256 MiB). */
   windowBytes?: number;
-  /** Untouched tensors above this size are copied in chunks of it (default 16 MiB). */
+  /** Untouched tensors above this size are copied in chunks of it, where this thread reads them (default 16 MiB). */
   copyChunkBytes?: number;
-  /** Bytes written between two early-writeback requests (default LORA_STUDIO_WRITEBACK_STEP_MB, else 0: none, all at commit's fsync). */
+  /** Runs of untouched tensors are copied by the workers in ranges of at most this size (default 32 MiB). */
+  copyRangeBytes?: number;
+  /** Bytes written between two early-writeback requests (default LORA_STUDIO_WRITEBACK_STEP_MB, else 64 MiB; 0: none, all at commit's fsync). */
   writebackStepBytes?: number;
   /** Pause after each tensor (ms): slow motion for testing progress and Stop; never set in normal use. */
   debugDelayMs?: number;
@@ -83,11 +87,14 @@ function jobCost(job: TensorJob, readHere: boolean, copyChunk: number): number {
   return read + 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
 }
 
-/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place (with the base bytes read here, if any), or a big copy to stream. */
-type Produced = { type: 'bytes'; bytes: Uint8Array } | { type: 'placed'; baseBytes?: Uint8Array } | { type: 'chunked' };
+/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place (with the base bytes read here, if any), a big copy to stream, or a range a worker copied. */
+type Produced = { type: 'bytes'; bytes: Uint8Array } | { type: 'placed'; baseBytes?: Uint8Array } | { type: 'chunked' } | { type: 'ranged' };
 
 /** Untouched tensors above this size are copied in chunks of it, reading the next while one is written (a 1 GB embedding never sits in memory whole). */
 const COPY_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** Runs of untouched tensors are copied by the workers in pieces of at most this size. */
+const COPY_RANGE_BYTES = 32 * 1024 * 1024;
 
 /** Read buffers kept for reuse beyond those in flight. */
 const FREE_BUFFER_BYTES = 64 * 1024 * 1024;
@@ -148,11 +155,18 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   const copyChunk = opts.copyChunkBytes ?? COPY_CHUNK_BYTES;
   const hashes = new Map((opts.streamedHashes ?? []).map((h) => [h.file, h]));
   const hashed = (job: TensorJob): StreamedFileHashes | undefined => hashes.get(job.entry.file);
-  // Untouched tensors are read here (big ones in chunks, while they are written) and written in order;
-  // computed ones are written by the worker straight to their place in the output (no bytes come back), and
-  // only recorded here, in order. A base file being hashed is read here only: its bytes go to the worker
-  // (transferred there and back) and are hashed here in file order.
-  const produce = async (job: TensorJob): Promise<Produced> => {
+  // Untouched tensors are copied by the workers, runs of them at a time, straight from the base into their
+  // place in the output; computed ones are written by the worker that computes them. Only recorded here, in
+  // order. A base file being hashed is read here instead (hashed in file order): its untouched tensors are
+  // written from here (big ones in chunks), and its computed ones' bytes go to the worker (transferred there
+  // and back).
+  const units = planSaveUnits(jobs, (name) => writer.placement(name), (job) => hashed(job) !== undefined, opts.copyRangeBytes ?? COPY_RANGE_BYTES);
+  const produce = async (unit: SaveUnit): Promise<Produced> => {
+    if (unit.type === 'range') {
+      await opts.pool.run('save.copyRange', { ...unit.range, writeLock }, { signal: ctx.signal });
+      return { type: 'ranged' };
+    }
+    const { job } = unit;
     if (isVerbatimCopy(job)) {
       if (job.entry.byteLength > copyChunk) return { type: 'chunked' };
       return { type: 'bytes', bytes: await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) };
@@ -181,14 +195,33 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
       offset = end;
     }
   };
+  let done = 0;
+  const finished = async (job: TensorJob): Promise<void> => {
+    const bytes = tensorByteLength(job.entry.shape, job.outDtype);
+    writeback.wrote(writer.placement(job.entry.name).file, bytes);
+    written += bytes;
+    if (isVerbatimCopy(job)) copied++;
+    else patched++;
+    done++;
+    ctx.onProgress?.({ fraction: total === 0 ? 1 : written / total, message: `tensor ${done}/${jobs.length}` });
+    if (opts.debugDelayMs) await new Promise((r) => setTimeout(r, opts.debugDelayMs));
+  };
   try {
     await orderedStream(
-      jobs,
+      units,
       produce,
-      (job) => jobCost(job, hashes.has(job.entry.file), copyChunk),
-      async (result, job, index) => {
+      (unit) => (unit.type === 'range' ? 0 : jobCost(unit.job, hashes.has(unit.job.entry.file), copyChunk)),
+      async (result, unit) => {
+        if (unit.type === 'range') {
+          for (const job of unit.completes) {
+            await writer.skip(job.entry.name);
+            await finished(job);
+          }
+          return;
+        }
+        const { job } = unit;
         if (result.type === 'chunked') await copyInChunks(job);
-        else {
+        else if (result.type !== 'ranged') {
           const writing = result.type === 'placed' ? writer.skip(job.entry.name) : writer.write(job.entry.name, result.bytes);
           writing.catch(() => undefined);
           const input = result.type === 'bytes' ? result.bytes : result.baseBytes;
@@ -196,13 +229,7 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
           await writing;
           if (input) buffers.give(input);
         }
-        const bytes = tensorByteLength(job.entry.shape, job.outDtype);
-        writeback.wrote(writer.placement(job.entry.name).file, bytes);
-        written += bytes;
-        if (isVerbatimCopy(job)) copied++;
-        else patched++;
-        ctx.onProgress?.({ fraction: total === 0 ? 1 : written / total, message: `tensor ${index + 1}/${jobs.length}` });
-        if (opts.debugDelayMs) await new Promise((r) => setTimeout(r, opts.debugDelayMs));
+        await finished(job);
       },
       { maxItems: MAX_ITEMS_IN_FLIGHT, maxBytes: opts.windowBytes ?? 256 * 1024 * 1024, signal: ctx.signal },
     );

@@ -171,6 +171,10 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       if (active) return { status: 'busy', runId: active.runId };
       if (reserved) return { status: 'busy', runId: 'starting' };
       reserved = true;
+      // The workers start (about 0.4 s: modules, WebAssembly, adapter) while the graph is checked.
+      getPool()
+        .then((p) => p.ready())
+        .catch(() => undefined);
       try {
         const { problems, memory } = await check(document, context, runOptions.onlyNodes);
         // Memory is refused by the run itself (run-finished carries the numbers); everything else blocks here.

@@ -1,19 +1,20 @@
 /**
- * Early writeback of an output being streamed (opt-in: LORA_STUDIO_WRITEBACK_STEP_MB). The kernel keeps
- * written pages dirty in memory until they pass its background threshold (10 % of RAM by default): a 2 GB
- * model written on a machine with 24 GB reaches the disk only at commit's fsync, after the compute has ended
- * (SD 1.5 bake here: a 0.8–1.1 s fsync at the end). Asking for writeback (fdatasync, the only such call Node
- * has; there is no sync_file_range) every step written moves that work into the bake: the final fsync then
- * takes 0.01 s. On this project's VM (ext4 on virtio) the bake as a whole got slower with it (each fdatasync
- * commits the journal and waits for the whole file), so it is off by default; it is here to measure on other
- * disks. One request per file in flight at a time; failures are ignored here (commit's fsync reports them).
+ * Early writeback of an output being streamed. The kernel keeps written pages dirty in memory until they
+ * pass its background threshold (10 % of RAM by default): a 2 GB model written on a machine with 24 GB
+ * reaches the disk only at commit's fsync, after the compute has ended (SD 1.5 bake here: a 0.8–1.1 s fsync
+ * at the end). Asking for writeback (fdatasync, the only such call Node has; there is no sync_file_range)
+ * every step written moves that work into the bake, while the workers compute: the SD 1.5 bake went from
+ * 3.2–4.0 s to 2.9–3.4 s on this project's VM (ext4 on virtio) with a 64 MiB step. (Before the workers copied
+ * untouched tensors themselves the CPU was the bottleneck and the bake got slower with it.)
+ * LORA_STUDIO_WRITEBACK_STEP_MB sets the step (0: none, all at commit's fsync). One request per file in
+ * flight at a time; failures are ignored here (commit's fsync reports them).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
-/** Default bytes written to a file between two writeback requests: 0, none (see above). */
-export const WRITEBACK_STEP_BYTES = 0;
+/** Default bytes written to a file between two writeback requests (see above). */
+export const WRITEBACK_STEP_BYTES = 64 * 1024 * 1024;
 
-/** The step: LORA_STUDIO_WRITEBACK_STEP_MB when set to a number ≥ 0 (e.g. 64), else the default (off). */
+/** The step: LORA_STUDIO_WRITEBACK_STEP_MB when set to a number ≥ 0 (0: off), else the default. */
 export function defaultWritebackStep(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.LORA_STUDIO_WRITEBACK_STEP_MB);
   return env.LORA_STUDIO_WRITEBACK_STEP_MB !== undefined && env.LORA_STUDIO_WRITEBACK_STEP_MB !== '' && Number.isFinite(mb) && mb >= 0 ? mb * 1024 * 1024 : WRITEBACK_STEP_BYTES;

@@ -4,6 +4,7 @@
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
 import { bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js';
+import { copyRangeTask } from '../export/copy-range-task.js';
 import { moduleFactorsTask } from '../module-source/task.js';
 import { extractScanTask } from '../ops/extract/scan-task.js';
 import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
@@ -22,6 +23,7 @@ export const workerTasks = {
   'linalg.randomizedSVD': randomizedSVDTask,
   'bake.tensor': bakeTensorTask,
   'bake.tensorToFile': bakeTensorToFileTask,
+  'save.copyRange': copyRangeTask,
   'combine.module': moduleFactorsTask,
   'extract.scan': extractScanTask,
   'inspect.moduleStats': moduleStatsTask,

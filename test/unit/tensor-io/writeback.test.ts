@@ -42,10 +42,10 @@ describe('WritebackPacer', () => {
     expect(existsSync(gone)).toBe(false);
   });
 
-  it('LORA_STUDIO_WRITEBACK_STEP_MB sets the step; unset or not a number: the default, off', () => {
+  it('LORA_STUDIO_WRITEBACK_STEP_MB sets the step; unset or not a number: the default, 64 MiB', () => {
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: '8' })).toBe(8 * 1024 * 1024);
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: '0' })).toBe(0);
     expect(defaultWritebackStep({ LORA_STUDIO_WRITEBACK_STEP_MB: 'x' })).toBe(WRITEBACK_STEP_BYTES);
-    expect(defaultWritebackStep({})).toBe(0);
+    expect(defaultWritebackStep({})).toBe(64 * 1024 * 1024);
   });
 });
