@@ -4,8 +4,7 @@
  */
 import path from 'node:path';
 import { APP_VERSION } from '../../../shared/app-info.js';
-import { getFileHashes, HashCache } from '../tensor-io/hash-cache.js';
-import { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
+import { getFileHashes, type FileHasher } from '../tensor-io/hash-cache.js';
 
 export interface RecipeInput {
   role: string;
@@ -15,23 +14,11 @@ export interface RecipeInput {
   [key: string]: unknown;
 }
 
-/**
- * A streamed hash (StreamedFileHashes) for each of `files` the hash cache does not know: a Save Model that
- * reads these files anyway (streamedHashes) computes them on the way and fills the cache.
- */
-export async function startStreamedHashes(files: readonly string[]): Promise<StreamedFileHashes[]> {
-  const cache = new HashCache();
-  const started: StreamedFileHashes[] = [];
-  for (const f of files) if (!(await cache.get(f).catch(() => undefined))) started.push(await StreamedFileHashes.start(f, { cache }));
-  return started;
-}
-
-/** The input's record with the hashes of its files: from `streamed` where one streams that file, else cached or computed. */
-export async function hashInput(role: string, input: string, files: readonly string[], extra: Record<string, unknown> = {}, signal?: AbortSignal, streamed: readonly StreamedFileHashes[] = []): Promise<RecipeInput> {
+/** The input's record with the hashes of its files (cached, or computed by `hasher` and cached). */
+export async function hashInput(role: string, input: string, files: readonly string[], extra: Record<string, unknown> = {}, signal?: AbortSignal, hasher?: FileHasher): Promise<RecipeInput> {
   const hashed = [];
   for (const f of files) {
-    const stream = streamed.find((s) => s.file === f);
-    const h = stream ? await stream.result : await getFileHashes(f, { signal });
+    const h = await getFileHashes(f, { signal, ...(hasher ? { hasher } : {}) });
     hashed.push({ name: path.basename(f), sha256: h.sha256, autoV2: h.autoV2, sshsModelHash: h.sshsModelHash });
   }
   return { role, path: input, files: hashed, ...extra };

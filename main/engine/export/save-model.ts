@@ -4,8 +4,7 @@
  * straight from the base into their place (save-units.ts) and compute patched ones (read base → fp32 →
  * patches → one rounding) and write them at their place, with reads, compute and writes overlapping and
  * written bytes sent on to the disk while the bake runs (WritebackPacer). This thread only records tensors
- * as written, in order, except for a base being hashed: it reads that one itself, in file order. Peak memory
- * is bounded by the in-flight window, not by the model size.
+ * as written, in order. Peak memory is bounded by the in-flight window, not by the model size.
  */
 import type { WorkerPool } from '../compute/worker-pool.js';
 import { throwIfAborted } from '../errors.js';
@@ -14,18 +13,15 @@ import { tensorByteLength, type WritableFloatDType } from '../tensor-io/dtypes.j
 import type { Fp8Overflow } from '../tensor-io/float-convert.js';
 import { APP_VERSION } from '../../../shared/app-info.js';
 import { buildOutputMetadata, RECIPE_KEY, TOOL_VERSION_KEY, type ModelSpecInput } from '../tensor-io/metadata.js';
-import { readTensorBytes, readTensorRange } from '../tensor-io/positional-read.js';
 import { createWriteLock } from '../tensor-io/positional-write.js';
 import { createSafetensorsWriter } from '../tensor-io/safetensors-writer.js';
 import { createShardedWriter } from '../tensor-io/sharded-writer.js';
-import type { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
 import { WritebackPacer } from '../tensor-io/writeback.js';
 import type { TensorWriter } from '../tensor-io/tensor-writer.js';
 import { isVerbatimCopy, type TensorJob } from '../ops/apply/patch-spec.js';
 import { planBake } from '../ops/apply/plan-bake.js';
 import { takesLowRankKernel } from '../ops/apply/kernels/low-rank-job.js';
 import type { ModelValue } from '../values/model-value.js';
-import { BufferPool } from './buffer-pool.js';
 import { orderedStream } from './ordered-stream.js';
 import { planSaveUnits, type SaveUnit } from './save-units.js';
 
@@ -46,17 +42,8 @@ export interface SaveModelOptions {
   recipe?: unknown;
   recipeWidth?: number;
   modelspec?: ModelSpecInput;
-  /**
-   * Base files whose hashes are computed from the bytes this save reads (StreamedFileHashes.start before the
-   * save): their tensors are read on this thread, hashed in file order and handed to the workers, so a cold
-   * hash cache costs no second pass over the base. Each is finished (result resolved, cache filled) before
-   * the recipe is awaited.
-   */
-  streamedHashes?: readonly StreamedFileHashes[];
   /** Bytes of tensor data allowed in flight between read and write (default 256 MiB). */
   windowBytes?: number;
-  /** Untouched tensors above this size are copied in chunks of it, where this thread reads them (default 16 MiB). */
-  copyChunkBytes?: number;
   /** Runs of untouched tensors are copied by the workers in ranges of at most this size (default 32 MiB). */
   copyRangeBytes?: number;
   /** Bytes written between two early-writeback requests (default LORA_STUDIO_WRITEBACK_STEP_MB, else 64 MiB; 0: none, all at commit's fsync). */
@@ -75,31 +62,21 @@ export interface SaveModelResult {
 }
 
 /**
- * Memory a job holds while in flight: the bytes read (two chunks for a big copy; the base of a computed
- * tensor when this thread reads it for hashing); nothing more for the fused kernel (it streams the tensor
- * through a fixed buffer into the file); for other computed tensors the fp32 weight, one fp32 delta and the
- * output, while the worker computes them.
+ * Memory a unit holds while in flight: nothing here for a range (the worker copies it through its own small
+ * buffer) or for the fused kernel (it streams the tensor through a fixed buffer into the file); for other
+ * computed tensors the fp32 weight, one fp32 delta and the output, while the worker computes them.
  */
-function jobCost(job: TensorJob, readHere: boolean, copyChunk: number): number {
-  if (isVerbatimCopy(job)) return Math.min(job.entry.byteLength, 2 * copyChunk);
-  const read = readHere ? job.entry.byteLength : 0;
-  if (takesLowRankKernel(job)) return read;
-  return read + 2 * tensorByteLength(job.entry.shape, 'F32') + tensorByteLength(job.entry.shape, job.outDtype);
+function unitCost(unit: SaveUnit): number {
+  if (unit.type === 'range' || takesLowRankKernel(unit.job)) return 0;
+  const { entry, outDtype } = unit.job;
+  return 2 * tensorByteLength(entry.shape, 'F32') + tensorByteLength(entry.shape, outDtype);
 }
-
-/** What produce gives the in-order consumer: bytes to write, a tensor a worker wrote in place (with the base bytes read here, if any), a big copy to stream, or a range a worker copied. */
-type Produced = { type: 'bytes'; bytes: Uint8Array } | { type: 'placed'; baseBytes?: Uint8Array } | { type: 'chunked' } | { type: 'ranged' };
-
-/** Untouched tensors above this size are copied in chunks of it, reading the next while one is written (a 1 GB embedding never sits in memory whole). */
-const COPY_CHUNK_BYTES = 16 * 1024 * 1024;
 
 /** Runs of untouched tensors are copied by the workers in pieces of at most this size. */
 const COPY_RANGE_BYTES = 32 * 1024 * 1024;
 
-/** Read buffers kept for reuse beyond those in flight. */
-const FREE_BUFFER_BYTES = 64 * 1024 * 1024;
 /**
- * Tensors in flight at most (the bytes bound is what limits memory). Checkpoints interleave big patched
+ * Units in flight at most (the bytes bound is what limits memory). Checkpoints interleave big patched
  * weights with tiny norms and biases: a count of a few per worker left the writer idle waiting for the next
  * tensor in order while workers had room (SDXL bake: 17 s → 13 s).
  */
@@ -149,54 +126,22 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
   let written = 0;
   let patched = 0;
   let copied = 0;
-  const buffers = new BufferPool(FREE_BUFFER_BYTES);
   const writeLock = createWriteLock();
   const writeback = new WritebackPacer(opts.writebackStepBytes);
-  const copyChunk = opts.copyChunkBytes ?? COPY_CHUNK_BYTES;
-  const hashes = new Map((opts.streamedHashes ?? []).map((h) => [h.file, h]));
-  const hashed = (job: TensorJob): StreamedFileHashes | undefined => hashes.get(job.entry.file);
-  // Untouched tensors are copied by the workers, runs of them at a time, straight from the base into their
-  // place in the output; computed ones are written by the worker that computes them. Only recorded here, in
-  // order. A base file being hashed is read here instead (hashed in file order): its untouched tensors are
-  // written from here (big ones in chunks), and its computed ones' bytes go to the worker (transferred there
-  // and back).
-  const units = planSaveUnits(jobs, (name) => writer.placement(name), (job) => hashed(job) !== undefined, opts.copyRangeBytes ?? COPY_RANGE_BYTES);
-  const produce = async (unit: SaveUnit): Promise<Produced> => {
+  // The workers copy runs of untouched tensors straight from the base into their place in the output, and
+  // write each computed tensor at its place; this thread only records tensors as written, in order.
+  const units = planSaveUnits(jobs, (name) => writer.placement(name), opts.copyRangeBytes ?? COPY_RANGE_BYTES);
+  const produce = async (unit: SaveUnit): Promise<void> => {
     if (unit.type === 'range') {
       await opts.pool.run('save.copyRange', { ...unit.range, writeLock }, { signal: ctx.signal });
-      return { type: 'ranged' };
+      return;
     }
-    const { job } = unit;
-    if (isVerbatimCopy(job)) {
-      if (job.entry.byteLength > copyChunk) return { type: 'chunked' };
-      return { type: 'bytes', bytes: await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) };
-    }
-    const baseBytes = hashed(job) ? await readTensorBytes(job.entry, buffers.take(job.entry.byteLength)) : undefined;
-    const { file, offset } = writer.placement(job.entry.name);
-    const payload = { job: baseBytes ? { ...job, baseBytes } : job, file, offset, writeLock };
-    const back = await opts.pool.run('bake.tensorToFile', payload, { signal: ctx.signal, transfer: baseBytes ? [baseBytes.buffer as ArrayBuffer] : [] });
-    return { type: 'placed', baseBytes: back.baseBytes };
-  };
-  const copyInChunks = async (job: TensorJob): Promise<void> => {
-    const { entry } = job;
-    const read = (offset: number): Promise<Uint8Array> => readTensorRange(entry, offset, buffers.take(Math.min(copyChunk, entry.byteLength - offset)));
-    let next: Promise<Uint8Array> | undefined = read(0);
-    for (let offset = 0; next; ) {
-      const chunk: Uint8Array = await next;
-      const end = offset + chunk.byteLength;
-      next = end < entry.byteLength ? read(end) : undefined;
-      next?.catch(() => undefined);
-      // The write goes to the disk (libuv's threads) while this thread hashes the chunk.
-      const writing = writer.writeChunk(entry.name, chunk);
-      writing.catch(() => undefined);
-      await hashed(job)?.update(entry.dataOffset + offset, chunk);
-      await writing;
-      buffers.give(chunk);
-      offset = end;
-    }
+    const { file, offset } = writer.placement(unit.job.entry.name);
+    await opts.pool.run('bake.tensorToFile', { job: unit.job, file, offset, writeLock }, { signal: ctx.signal });
   };
   let done = 0;
   const finished = async (job: TensorJob): Promise<void> => {
+    await writer.skip(job.entry.name);
     const bytes = tensorByteLength(job.entry.shape, job.outDtype);
     writeback.wrote(writer.placement(job.entry.name).file, bytes);
     written += bytes;
@@ -210,36 +155,17 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
     await orderedStream(
       units,
       produce,
-      (unit) => (unit.type === 'range' ? 0 : jobCost(unit.job, hashes.has(unit.job.entry.file), copyChunk)),
-      async (result, unit) => {
-        if (unit.type === 'range') {
-          for (const job of unit.completes) {
-            await writer.skip(job.entry.name);
-            await finished(job);
-          }
-          return;
-        }
-        const { job } = unit;
-        if (result.type === 'chunked') await copyInChunks(job);
-        else if (result.type !== 'ranged') {
-          const writing = result.type === 'placed' ? writer.skip(job.entry.name) : writer.write(job.entry.name, result.bytes);
-          writing.catch(() => undefined);
-          const input = result.type === 'bytes' ? result.bytes : result.baseBytes;
-          if (input) await hashed(job)?.update(job.entry.dataOffset, input);
-          await writing;
-          if (input) buffers.give(input);
-        }
-        await finished(job);
+      unitCost,
+      async (_, unit) => {
+        for (const job of unit.type === 'range' ? unit.completes : [unit.job]) await finished(job);
       },
       { maxItems: MAX_ITEMS_IN_FLIGHT, maxBytes: opts.windowBytes ?? 256 * 1024 * 1024, signal: ctx.signal },
     );
     throwIfAborted(ctx.signal);
-    for (const h of hashes.values()) await h.finish();
     if (deferredRecipe) await writer.setReservedMetadata(RECIPE_KEY, JSON.stringify(await deferredRecipe));
     await writeback.close();
     await writer.commit();
   } catch (err) {
-    for (const h of hashes.values()) h.fail(err);
     await writeback.close();
     await writer.abort();
     throw err;

@@ -46,11 +46,8 @@ function pieces(run: Run, maxBytes: number): SaveUnit[] {
   return units;
 }
 
-/**
- * The units for `jobs` (in output order). `placement` says where each tensor goes; `readHere` marks the
- * untouched tensors the caller reads itself (a base being hashed): those stay single tensor units.
- */
-export function planSaveUnits(jobs: readonly TensorJob[], placement: (name: string) => TensorPlacement, readHere: (job: TensorJob) => boolean, maxRangeBytes: number): SaveUnit[] {
+/** The units for `jobs` (in output order); `placement` says where each tensor goes. */
+export function planSaveUnits(jobs: readonly TensorJob[], placement: (name: string) => TensorPlacement, maxRangeBytes: number): SaveUnit[] {
   const units: SaveUnit[] = [];
   let run: Run | undefined;
   const flush = (): void => {
@@ -58,7 +55,7 @@ export function planSaveUnits(jobs: readonly TensorJob[], placement: (name: stri
     run = undefined;
   };
   for (const job of jobs) {
-    if (!isVerbatimCopy(job) || readHere(job)) {
+    if (!isVerbatimCopy(job)) {
       flush();
       units.push({ type: 'tensor', job });
       continue;

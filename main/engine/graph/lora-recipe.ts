@@ -1,10 +1,12 @@
 /** The recipe Save LoRA stores: the LoRA's input files (hashed when hashing is on) and what made the LoRA. */
 import { hashInput, recipe, recipeSlotWidth, type RecipeInput } from '../export/recipe.js';
+import type { FileHasher } from '../tensor-io/hash-cache.js';
 import type { LoraValue } from '../values/lora-value.js';
 
-export async function loraRecipe(lora: LoraValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
+/** `hasher`: where the input hashes are computed (Save LoRA: a worker, while the others compute the LoRA). */
+export async function loraRecipe(lora: LoraValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal, hasher?: FileHasher): Promise<Record<string, unknown>> {
   const inputs: RecipeInput[] = [];
-  for (const file of lora.inputs) inputs.push(hash ? await hashInput('lora', file, [file], {}, signal) : { role: 'lora', path: file, files: [] });
+  for (const file of lora.inputs) inputs.push(hash ? await hashInput('lora', file, [file], {}, signal, hasher) : { role: 'lora', path: file, files: [] });
   return recipe(inputs, { ...params, lora: lora.label, modules: lora.modules.length });
 }
 

@@ -4,7 +4,7 @@
  * the tensors stream: the slot is reserved in the header).
  */
 import { hashInput, recipe, recipeSlotWidth, type RecipeInput } from '../export/recipe.js';
-import type { StreamedFileHashes } from '../tensor-io/streamed-hashes.js';
+import type { FileHasher } from '../tensor-io/hash-cache.js';
 import type { ModelStep, ModelValue } from '../values/model-value.js';
 
 function stepDescription(step: ModelStep): Record<string, unknown> {
@@ -42,12 +42,12 @@ function modelRefs(model: ModelValue, role: string): InputRef[] {
   return refs;
 }
 
-/** `streamed`: hashes the save computes from the bytes it reads (the base's files, startStreamedHashes). */
-export async function modelRecipe(model: ModelValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal, streamed: readonly StreamedFileHashes[] = []): Promise<Record<string, unknown>> {
+/** `hasher`: where the input hashes are computed (Save Model: a worker, while the others write the model). */
+export async function modelRecipe(model: ModelValue, params: Record<string, unknown>, hash: boolean, signal?: AbortSignal, hasher?: FileHasher): Promise<Record<string, unknown>> {
   const refs = modelRefs(model, 'base');
   const inputs: RecipeInput[] = [];
-  // One input at a time (a graph may load thousands); the base's hashes come from the bytes the save streams.
-  for (const r of refs) inputs.push(hash ? await hashInput(r.role, r.path, r.files, r.extra, signal, streamed) : { role: r.role, path: r.path, files: [], ...r.extra });
+  // One input at a time (a graph may load thousands).
+  for (const r of refs) inputs.push(hash ? await hashInput(r.role, r.path, r.files, r.extra, signal, hasher) : { role: r.role, path: r.path, files: [], ...r.extra });
   return recipe(inputs, { ...params, steps: model.steps.map(stepDescription) });
 }
 

@@ -109,11 +109,15 @@ export class HashCache {
   }
 }
 
+/** Computes a file's hashes (computeFileHashes here, or the same on a worker thread). */
+export type FileHasher = (file: string, options: HashOptions) => Promise<FileHashes>;
+
 /**
- * The hashes of `file`, from the cache when the file is unchanged, else computed (one pass) and stored.
- * `cache: false` skips the cache; a HashCache instance picks its directory (tests use a temp dir).
+ * The hashes of `file`, from the cache when the file is unchanged, else computed (one pass, by `hasher`,
+ * default computeFileHashes on this thread) and stored. `cache: false` skips the cache; a HashCache instance
+ * picks its directory (tests use a temp dir).
  */
-export async function getFileHashes(file: string, options: HashOptions & { cache?: HashCache | false } = {}): Promise<FileHashes> {
+export async function getFileHashes(file: string, options: HashOptions & { cache?: HashCache | false; hasher?: FileHasher } = {}): Promise<FileHashes> {
   const cache = options.cache === false ? undefined : (options.cache ?? new HashCache());
   if (cache) {
     const hit = await cache.get(file).catch(() => undefined);
@@ -121,7 +125,7 @@ export async function getFileHashes(file: string, options: HashOptions & { cache
   }
   // Identity before hashing: if the file changes while we read it, the entry will not match it afterwards.
   const before = await stat(file);
-  const hashes = await computeFileHashes(file, options);
+  const hashes = await (options.hasher ?? computeFileHashes)(file, options);
   await cache?.set(file, hashes, { size: before.size, mtimeMs: before.mtimeMs, ino: before.ino });
   return hashes;
 }

@@ -5,6 +5,7 @@
  */
 import { bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js';
 import { copyRangeTask } from '../export/copy-range-task.js';
+import { hashFileTask } from '../export/hash-file-task.js';
 import { moduleFactorsTask } from '../module-source/task.js';
 import { extractScanTask } from '../ops/extract/scan-task.js';
 import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
@@ -24,6 +25,7 @@ export const workerTasks = {
   'bake.tensor': bakeTensorTask,
   'bake.tensorToFile': bakeTensorToFileTask,
   'save.copyRange': copyRangeTask,
+  'hash.file': hashFileTask,
   'combine.module': moduleFactorsTask,
   'extract.scan': extractScanTask,
   'inspect.moduleStats': moduleStatsTask,

@@ -37,7 +37,7 @@ const summary = (units: readonly SaveUnit[]): string[] =>
 describe('planSaveUnits', () => {
   it('gathers untouched tensors that lie end to end in the base and in the output into one range; computed ones stay single', () => {
     const list = jobs('/base', 100, [10, 20, 30, 40, 50], [2]);
-    const units = planSaveUnits(list, placements(list, '/out', 1000), () => false, 1 << 20);
+    const units = planSaveUnits(list, placements(list, '/out', 1000), 1 << 20);
     expect(summary(units)).toEqual(['[100+30→1000: t0,t1]', 't2', '[160+90→1060: t3,t4]']);
     expect(units[0]!.type === 'range' && units[0].range.what).toBe('tensors "t0" … "t1"');
   });
@@ -46,22 +46,21 @@ describe('planSaveUnits', () => {
     const list = jobs('/base', 0, [10, 10, 10]);
     const place = placements(list, '/out', 0);
     const shifted = (name: string): TensorPlacement => (name === 't2' ? { ...place(name), offset: place(name).offset + 8 } : name === 't1' ? { ...place(name), file: '/shard2' } : place(name));
-    expect(summary(planSaveUnits(list, shifted, () => false, 1 << 20))).toEqual(['[0+10→0: t0]', '[10+10→10: t1]', '[20+10→28: t2]']);
+    expect(summary(planSaveUnits(list, shifted, 1 << 20))).toEqual(['[0+10→0: t0]', '[10+10→10: t1]', '[20+10→28: t2]']);
   });
 
   it('splits a long run into pieces of similar size; a tensor is completed by the piece holding its last byte', () => {
     const list = jobs('/base', 0, [100, 300, 20]);
-    const units = planSaveUnits(list, placements(list, '/out', 8), () => false, 150);
+    const units = planSaveUnits(list, placements(list, '/out', 8), 150);
     expect(summary(units)).toEqual(['[0+140→8: t0]', '[140+140→148: ]', '[280+140→288: t1,t2]']);
     expect(units[1]!.type === 'range' && units[1].range.what).toBe('tensor "t1"');
   });
 
-  it('leaves the tensors the caller reads itself (a base being hashed) as single units, and keeps empty tensors', () => {
+  it('keeps empty tensors', () => {
     const list = jobs('/base', 0, [10, 0, 10]);
-    expect(summary(planSaveUnits(list, placements(list, '/out', 0), () => true, 1 << 20))).toEqual(['t0', 't1', 't2']);
-    expect(summary(planSaveUnits(list, placements(list, '/out', 0), () => false, 1 << 20))).toEqual(['[0+20→0: t0,t1,t2]']);
+    expect(summary(planSaveUnits(list, placements(list, '/out', 0), 1 << 20))).toEqual(['[0+20→0: t0,t1,t2]']);
     const empty = jobs('/base', 0, [0]);
-    expect(summary(planSaveUnits(empty, placements(empty, '/out', 0), () => false, 1 << 20))).toEqual(['[0+0→0: t0]']);
+    expect(summary(planSaveUnits(empty, placements(empty, '/out', 0), 1 << 20))).toEqual(['[0+0→0: t0]']);
   });
 });
 

@@ -5,6 +5,7 @@
 import { saveLora } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { saveLora as saveLoraFiles, type LoraDtype } from '../../export/save-lora.js';
+import { workerHasher } from '../../export/hash-file-task.js';
 import { isHfFamily } from '../../naming/components.js';
 import { formatByteSize } from '../../tensor-io/byte-size.js';
 import { filesSize } from '../../tensor-io/files-size.js';
@@ -25,7 +26,9 @@ export const saveLoraImpl = defineNodeImpl(saveLora, async ({ node, inputs, para
   const out = outputTarget({ ...node, params: { ...node.params, format } }, params.path, params.ifExists, options);
   await ensureOutputDirectory(out);
   const recipeParams = { format, dtype: params.dtype, graph: upstream() };
-  const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal);
+  // Input hashes are computed on a worker while the others compute and write the LoRA.
+  const workers = await pool();
+  const recipe = loraRecipe(lora, recipeParams, options.hashInputs !== false, run.signal, workerHasher(workers));
   recipe.catch(() => undefined);
   const result = await saveLoraFiles(
     lora,
@@ -33,7 +36,7 @@ export const saveLoraImpl = defineNodeImpl(saveLora, async ({ node, inputs, para
       out,
       format,
       dtype,
-      pool: await pool(),
+      pool: workers,
       recipe,
       recipeWidth: loraRecipeWidth(lora, recipeParams),
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),

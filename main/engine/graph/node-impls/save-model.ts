@@ -7,8 +7,8 @@ import path from 'node:path';
 import { saveModel } from '../../../../shared/nodes/catalogue/export.js';
 import { EngineError } from '../../errors.js';
 import { modelspecFor } from '../../export/modelspec.js';
-import { startStreamedHashes } from '../../export/recipe.js';
 import { saveModel as saveModelFile } from '../../export/save-model.js';
+import { workerHasher } from '../../export/hash-file-task.js';
 import { formatByteSize, parseByteSize } from '../../tensor-io/byte-size.js';
 import { filesSize } from '../../tensor-io/files-size.js';
 import { writableDTypeFromName, type WritableFloatDType } from '../../tensor-io/dtypes.js';
@@ -25,9 +25,9 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
   const maxShardSize = shardBytes > 0 ? shardBytes : undefined;
   const recipeParams = { dtype: params.dtype, ...(maxShardSize ? { maxShardSize } : {}), graph: upstream() };
   const hash = options.hashInputs !== false;
-  // The base's hashes come from the bytes the save reads anyway (a cold cache costs no second pass).
-  const streamedHashes = hash ? await startStreamedHashes(model.base.source.files) : [];
-  const recipe = modelRecipe(model, recipeParams, hash, run.signal, streamedHashes);
+  // Input hashes are computed on a worker while the others write the model (the slot is reserved in the header).
+  const workers = await pool();
+  const recipe = modelRecipe(model, recipeParams, hash, run.signal, workerHasher(workers));
   recipe.catch(() => undefined);
   const result = await saveModelFile(
     model,
@@ -36,10 +36,9 @@ export const saveModelImpl = defineNodeImpl(saveModel, async ({ node, inputs, pa
       dtype: outputDtype(params.dtype),
       ...(maxShardSize ? { maxShardSize } : {}),
       ...(params.allowOverflow ? { allowOverflow: true } : {}),
-      pool: await pool(),
+      pool: workers,
       recipe,
       recipeWidth: modelRecipeWidth(model, recipeParams),
-      streamedHashes,
       ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
       ...(options.debugDelayMs ? { debugDelayMs: options.debugDelayMs } : {}),
       modelspec: modelspecFor(model.base.keyMap.architecture, path.basename(out).replace(/\.safetensors$/i, ''), false),

@@ -19,19 +19,12 @@ export interface BakeToFilePayload {
   readonly writeLock?: SharedArrayBuffer;
 }
 
-/** What the worker wrote, and the job's baseBytes handed back (transferred) when it had them. */
-export interface BakeToFileResult {
-  readonly written: number;
-  readonly baseBytes?: Uint8Array;
-}
-
 /**
  * Worker task: bakes one tensor straight into the output file (the fused kernel writes block by block from
  * its memory): no output bytes travel back to the main thread, which only records the tensor as written, in
- * order. Base bytes the caller read and transferred here (job.baseBytes) go back to it, for its hash and its
- * buffer pool.
+ * order. The result is the number of bytes written.
  */
-export const bakeTensorToFileTask = defineTask<BakeToFilePayload, BakeToFileResult>(async ({ job, file, offset, writeLock }, ctx) => {
+export const bakeTensorToFileTask = defineTask<BakeToFilePayload, number>(async ({ job, file, offset, writeLock }, ctx) => {
   let written = 0;
   await withPositionalWriter(file, offset, (write) =>
     bakeTensorTo(
@@ -45,6 +38,5 @@ export const bakeTensorToFileTask = defineTask<BakeToFilePayload, BakeToFileResu
     ),
     writeLock,
   );
-  const base = job.baseBytes;
-  return base ? { result: { written, baseBytes: base }, transfer: [base.buffer as ArrayBuffer] } : { result: { written } };
+  return { result: written };
 });

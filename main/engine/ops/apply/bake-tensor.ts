@@ -52,7 +52,7 @@ export async function bakeTensorTo(job: TensorJob, matmul: MatMul, toSink: Outpu
 async function bakeTensorJs(job: TensorJob, matmul: MatMul, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const { entry, outDtype } = job;
   const additive = job.patches.every(isPlainDelta);
-  const bytes = job.baseBytes ?? readTensorBytesSync(entry);
+  const bytes = readTensorBytesSync(entry);
   if (job.patches.length === 0) {
     return outDtype === entry.dtype ? bytes : castTensorBytes(bytes, entry.dtype, outDtype, { fp8Overflow: job.fp8Overflow });
   }

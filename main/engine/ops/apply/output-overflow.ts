@@ -24,7 +24,7 @@ export function outputOverflowCheck(job: TensorJob): OverflowCheck | undefined {
   if (mask === undefined || job.patches.length === 0 || job.allowOverflow) return undefined;
   let base: Uint8Array | undefined;
   const baseIsFinite = (index: number): boolean => {
-    base ??= job.baseBytes ?? readTensorBytesSync(job.entry);
+    base ??= readTensorBytesSync(job.entry);
     const size = DTYPE_INFO[job.entry.dtype].bytes;
     return Number.isFinite(decodeFloat(base.subarray(index * size, (index + 1) * size), job.entry.dtype)[0]!);
   };

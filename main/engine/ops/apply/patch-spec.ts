@@ -79,11 +79,6 @@ export interface TensorJob {
   readonly fp8Overflow?: Fp8Overflow;
   /** F16/BF16 values that overflow to ±Inf are written, not refused (Save Model's Allow overflow). */
   readonly allowOverflow?: boolean;
-  /**
-   * The base tensor's bytes, when the caller read them already (Save Model reads them itself while it hashes
-   * the base); otherwise the worker reads them from entry's file.
-   */
-  readonly baseBytes?: Uint8Array;
 }
 
 /** A job with nothing to compute: the base bytes go to the output unchanged. */

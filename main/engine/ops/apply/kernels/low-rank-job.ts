@@ -51,8 +51,7 @@ export interface LowRankJob {
 
 /**
  * The job ready for the kernel (factors read, scalars folded into up), or undefined when the job is not
- * for it. The base tensor is read block by block straight into kernel memory when it runs (or taken from
- * job.baseBytes when the caller read it).
+ * for it. The base tensor is read block by block straight into kernel memory when it runs.
  */
 export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal): Promise<LowRankJob | undefined> {
   const { entry, outDtype } = job;
@@ -93,7 +92,7 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   }
   if (!kernels) return undefined;
   const size = count * KERNEL_DTYPE_BYTES[outDtype];
-  const withBase = <T>(use: (base: Uint8Array | BaseReader) => T): T => (job.baseBytes ? use(job.baseBytes) : withTensorReaderSync(entry, use));
+  const withBase = <T>(use: (base: BaseReader) => T): T => withTensorReaderSync(entry, use);
   return {
     toBytes: (out) => withBase((base) => bakeLowRank(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, out?.byteLength === size ? out : undefined)),
     toSink: (sink) => withBase((base) => bakeLowRankTo(kernels, { base, inDtype, outDtype, rows, cols, patches: lowRank }, sink)),
