@@ -8,12 +8,13 @@
  * the adapter's limits go back to the caller as a reason (the CPU computes those: backend-gram.ts).
  * The summed dimension is streamed in blocks (one upload ≤ `blockBytes`); each block is split into slices of
  * 256 rows, one per workgroup layer. A 16×16 workgroup computes one upper tile of G over its slice: every term
- * a·b as four exact partial products added to a float-float accumulator, folded every 64 rows into the slice's
+ * a·b as four exact partial products added to a float-float accumulator, folded every 16 rows into the slice's
  * total with the accurate float-float sum. The host reads each slice's hi and lo back, adds hi + lo (exact in
- * f64) into an f64 G, scales back, and mirrors the upper triangle. Error per element: about 8·64·u² (u = 2^-24)
- * of Σ|a·b| per 64-row chunk plus 3u² per fold in the worst case, i.e. ≤ 2e-12 of Σ|a·b| and far less in
- * practice, against n·2^-53 of Σ|a·b| for the CPU's sequential f64 sum; measured in test/unit/compute/webgpu/
- * gpu-gram.test.ts. The stop signal is checked between blocks.
+ * f64) into an f64 G, scales back, and mirrors the upper triangle. Error per element in the worst case: about
+ * 2u² (u = 2^-24) of Σ|a·b| per addition, 64 additions per 16-row chunk, 3u² per fold, and n/256·2^-53 for
+ * the host's sum of slices: ≤ 5e-13 of Σ|a·b| for any n below 10^6, far less in practice (measured in
+ * test/unit/compute/webgpu/gpu-gram.test.ts), against up to n·2^-53 of Σ|a·b| for the CPU's sequential f64
+ * sum. The stop signal is checked between blocks.
  * A self-check on first use per device compares a crafted Gram (cancellation, mixed magnitudes) with an f64
  * one: a compiler that rewrote the error terms away would fail it, and the caller falls back to the CPU.
  */
@@ -22,9 +23,8 @@ import type { GpuContext } from './gpu-device.js';
 import { WGSL_FLOAT_FLOAT } from './wgsl-float-float.js';
 
 const TILE = 16;
-/** Rows of the summed dimension per workgroup layer, and per float-float chunk inside it. */
+/** Rows of the summed dimension per workgroup layer (each tile of 16 rows is one float-float chunk inside it). */
 const SLICE_ROWS = 256;
-const CHUNK_ROWS = 64;
 /** Smallest scaled nonzero magnitude: 2^-40 keeps every partial product's lowest bit at or above 2^-126 (normal f32). */
 const MIN_SCALED_EXPONENT = -40;
 const DEFAULT_BLOCK_BYTES = 32 * 1024 * 1024;
@@ -188,27 +188,25 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
   let k0 = wg.z * ${SLICE_ROWS}u;
   let k1 = min(k0 + ${SLICE_ROWS}u, p.rows);
   var total = vec2f(0.0, 0.0);
-  for (var c = k0; c < k1; c += ${CHUNK_ROWS}u) {
+  for (var t = k0; t < k1; t += ${TILE}u) {
+    let kk = t + l.y;
+    let ca = wg.y * ${TILE}u + l.x;
+    let cb = wg.x * ${TILE}u + l.x;
+    var av = 0.0;
+    var bv = 0.0;
+    if (kk < k1 && ca < p.r) { av = x[kk * p.r + ca]; }
+    if (kk < k1 && cb < p.r) { bv = x[kk * p.r + cb]; }
+    tileA[l.y][l.x] = ff_split(av);
+    tileB[l.y][l.x] = ff_split(bv);
+    workgroupBarrier();
+    // One chunk per tile of 16 rows, folded into the slice's total with the accurate sum.
     var chunk = vec2f(0.0, 0.0);
-    let c1 = min(c + ${CHUNK_ROWS}u, k1);
-    for (var t = c; t < c1; t += ${TILE}u) {
-      let kk = t + l.y;
-      let ca = wg.y * ${TILE}u + l.x;
-      let cb = wg.x * ${TILE}u + l.x;
-      var av = 0.0;
-      var bv = 0.0;
-      if (kk < c1 && ca < p.r) { av = x[kk * p.r + ca]; }
-      if (kk < c1 && cb < p.r) { bv = x[kk * p.r + cb]; }
-      tileA[l.y][l.x] = ff_split(av);
-      tileB[l.y][l.x] = ff_split(bv);
-      workgroupBarrier();
-      let last = min(${TILE}u, c1 - t);
-      for (var q = 0u; q < last; q++) {
-        chunk = ff_add_product(chunk, tileA[q][l.y], tileB[q][l.x]);
-      }
-      workgroupBarrier();
+    let last = min(${TILE}u, k1 - t);
+    for (var q = 0u; q < last; q++) {
+      chunk = ff_add_product(chunk, tileA[q][l.y], tileB[q][l.x]);
     }
     total = ff_add(total, chunk);
+    workgroupBarrier();
   }
   if (i < p.r && j < p.r) { out[(wg.z * p.r + i) * p.r + j] = total; }
 }

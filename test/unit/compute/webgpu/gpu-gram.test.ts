@@ -1,6 +1,6 @@
 /**
  * The float-float Gram kernel on WebGPU (llvmpipe on CI) against an independent f64 reference (plain nested
- * loops here: f32 products are exact in f64, only the sums round): every element within 1e-12 of Σ|a·b| (the
+ * loops here: f32 products are exact in f64, the sums compensated): every element within 1e-12 of Σ|a·b| (the
  * scale of the sum, not of a cancelled result). Odd shapes around the 16×16 tile and the 256-row slice, large
  * and tiny magnitudes, cancellation, zero sizes, many blocks, a stop between blocks, and the inputs it refuses
  * (NaN, a column spanning too many binades, a Gram larger than a block) with their reasons.
@@ -15,7 +15,11 @@ import { testGpu } from '../../../helpers/webgpu.js';
 const found = await testGpu();
 const gpu = found.gpu as GpuContext;
 
-/** Σ_k x[k,i]·x[k,j] and Σ_k |x[k,i]·x[k,j]| in f64, for X = n×r (columns) or r×n (rows). */
+/**
+ * Σ_k x[k,i]·x[k,j] and Σ_k |x[k,i]·x[k,j]| in f64, for X = n×r (columns) or r×n (rows). The products are
+ * exact in f64; the sum is compensated (Neumaier), so the reference's own error (~1e-16 of Σ|a·b|) stays far
+ * below what is measured.
+ */
 function reference(x: Float32Array, n: number, r: number, layout: 'columns' | 'rows'): { g: Float64Array; size: Float64Array } {
   const at = layout === 'columns' ? (k: number, i: number): number => x[k * r + i]! : (k: number, i: number): number => x[i * n + k]!;
   const g = new Float64Array(r * r);
@@ -23,13 +27,16 @@ function reference(x: Float32Array, n: number, r: number, layout: 'columns' | 'r
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < r; j++) {
       let s = 0;
+      let c = 0;
       let a = 0;
       for (let k = 0; k < n; k++) {
         const p = at(k, i) * at(k, j);
-        s += p;
+        const t = s + p;
+        c += Math.abs(s) >= Math.abs(p) ? s - t + p : p - t + s;
+        s = t;
         a += Math.abs(p);
       }
-      g[i * r + j] = s;
+      g[i * r + j] = s + c;
       size[i * r + j] = a;
     }
   }
