@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../main/engine/errors.js';
 import type { GpuContext } from '../../../../main/engine/compute/webgpu/gpu-device.js';
-import { gpuGramOfColumns, gpuGramOfRows, type GpuGramResult } from '../../../../main/engine/compute/webgpu/gpu-gram.js';
+import { floatFloatSelfCheck, gpuGramOfColumns, gpuGramOfRows, gramShader, type GpuGramResult } from '../../../../main/engine/compute/webgpu/gpu-gram.js';
 import { randomValues } from '../../../helpers/safetensors.js';
 import { testGpu } from '../../../helpers/webgpu.js';
 
@@ -135,5 +135,16 @@ describe.skipIf(!found.gpu)(`WebGPU float-float Gram (${found.gpu?.adapter.label
     wide[3 * 10 + 2] = 1e-20;
     expect(await gpuGramOfColumns(gpu, wide, 50, 3)).toEqual({ ok: false, reason: expect.stringMatching(/column 2 spans more than 2\^40/) });
     expect(await gpuGramOfRows(gpu, randomValues(40 * 10, 3, 1), 40, 10, { blockBytes: 8 * 1024 })).toEqual({ ok: false, reason: expect.stringMatching(/40×40 float-float Gram .* larger than a block/) });
+  });
+
+  it('the self-check passes with the kernel as shipped and catches the compiler rewriting TwoSum away', async () => {
+    expect(await floatFloatSelfCheck(gpu)).toBeUndefined();
+    const keep = 'return bitcast<f32>(bitcast<u32>(v) | ff_zero);';
+    expect(gramShader()).toContain(keep);
+    const unguarded = gramShader().replace(keep, 'return v;');
+    const verdict = await floatFloatSelfCheck(gpu, unguarded);
+    // A compiler that keeps float algebra as written passes this variant too; llvmpipe (Mesa) does not.
+    if (found.gpu!.adapter.device.includes('llvmpipe')) expect(verdict).toMatch(/^float-float self-check failed on .*: G\[\d\]\[\d\] off by \d\.\d\de-\d+ of Σ\|a·b\|/);
+    console.log(`float-float without ff_keep on ${found.gpu!.adapter.label}: ${verdict ?? 'passes (this compiler keeps the error terms)'}`);
   });
 });
