@@ -269,7 +269,10 @@ const checks = new WeakMap<GPUDevice, Promise<string | undefined>>();
  */
 function selfCheck(gpu: GpuContext): Promise<string | undefined> {
   let check = checks.get(gpu.device);
-  if (!check) checks.set(gpu.device, (check = floatFloatSelfCheck(gpu)));
+  if (!check) {
+    const failed = (err: unknown): string => `float-float self-check could not run on ${gpu.adapter.label}: ${err instanceof Error ? err.message : String(err)}`;
+    checks.set(gpu.device, (check = floatFloatSelfCheck(gpu).catch(failed)));
+  }
   return check;
 }
 
