@@ -3,7 +3,8 @@
  * forming the rows×cols product.
  *
  * Method (and why it is accurate): with G_u = upᵀ·up and G_d = down·downᵀ accumulated in fp64 from the fp32
- * factors (every product exact, only sums round), a pivoted Cholesky G_u = R_uᵀ·R_u gives up = Q_u·R_u, and
+ * factors (every product exact, only sums round; on the GPU under webgpu in float-float to the same accuracy:
+ * compute/backend-gram.ts), a pivoted Cholesky G_u = R_uᵀ·R_u gives up = Q_u·R_u, and
  * the core M = R_u·G_d·R_uᵀ (r×r) has the squared singular values of up·down as eigenvalues and the core's
  * left singular vectors W as eigenvectors. Then, without ever forming Q_u or Q_d,
  *   V_k = downᵀ·(R_uᵀ·W_k·S_k⁻¹)      U_k = up·(G_d·R_uᵀ·W_k·S_k⁻²)
@@ -16,8 +17,9 @@
  */
 import { EngineError, throwIfAborted } from '../errors.js';
 import type { MatMul } from '../compute/matmul.js';
+import { backendGrams } from '../compute/backend-gram.js';
+import type { GramProducts } from '../compute/gram-products.js';
 import { pivotedCholeskyFactor } from './cholesky.js';
-import { gramOfColumns, gramOfRows, type GramKernel } from './kernels/gram.js';
 import { gemm } from './kernels/gemm.js';
 import { transpose, type Matrix } from './matrix.js';
 import { symmetricEigen } from './symmetric-eigen.js';
@@ -52,8 +54,8 @@ export interface LowRankSVDOptions {
   signal?: AbortSignal;
   /** Named in error messages (the module being compressed). */
   module?: string;
-  /** Gram kernel (default: WebAssembly SIMD where available). */
-  kernel?: GramKernel;
+  /** Where the two Grams run (default: the active backend: the GPU under webgpu, else the CPU kernel). */
+  grams?: GramProducts;
 }
 
 export async function lowRankSVD(f: LowRankFactors, k: number, matmul: MatMul, opts: LowRankSVDOptions = {}): Promise<LowRankSVDResult> {
@@ -67,8 +69,10 @@ export async function lowRankSVD(f: LowRankFactors, k: number, matmul: MatMul, o
   }
   if (!Number.isInteger(k) || k < 0) throw new EngineError('bad-rank', `${where}rank ${k} is not a whole number ≥ 0.`, { module: opts.module });
   throwIfAborted(opts.signal);
-  const gu = gramOfColumns(up, rows, r, opts.kernel);
-  const gd = gramOfRows(down, r, cols, opts.kernel);
+  const grams = opts.grams ?? backendGrams;
+  const gu = await grams.ofColumns(up, rows, r, opts.signal);
+  throwIfAborted(opts.signal);
+  const gd = await grams.ofRows(down, r, cols, opts.signal);
   throwIfAborted(opts.signal);
   // A NaN or Inf anywhere in a factor shows on the Gram diagonals; without this check the rank search would
   // quietly find rank 0.
