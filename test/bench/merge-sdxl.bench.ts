@@ -1,9 +1,10 @@
 /**
  * Benchmark for issue 2: bake a rank-32 kohya LoRA (every attention and feed-forward module) into an
- * SDXL-sized fp16 UNet checkpoint with SGM key names (or SD 1.5's UNet: --sizes sd15), through the real CLI. Prints, per model size:
- * the merge wall time and peak RSS (GNU time), and in the same run the time of `cp` of the base.
+ * SDXL-sized fp16 UNet checkpoint with SGM key names (or SD 1.5's UNet: --sizes sd15), through the real CLI. Prints, per model size
+ * and round (--repeat): the time of `cp` and of `cp` + `sync` of the base, then the merge's wall time and peak RSS
+ * (GNU time) without and with input hashing (cold hash cache); with several rounds, the medians and each round's ratios.
  *
- *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small,sd15] [--dir /tmp/x] [--keep]
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-sdxl.bench.ts [--sizes full,small,sd15] [--dir /tmp/x] [--keep] [--repeat 5]
  *
  * Generates ~5 GB (full) + ~1.6 GB (small) of base, the same again for outputs and cp copies; removes them
  * afterwards unless --keep.
@@ -28,6 +29,7 @@ const opt = (name: string, def: string): string => {
 const sizes = opt('sizes', 'small,full').split(',');
 const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench'));
 const keep = args.includes('--keep');
+const repeat = Math.max(1, Number(opt('repeat', '1')));
 const RANK = 32;
 
 /** Writes the base: fp16 values from a 64 MiB pool; returns its size. */
@@ -102,32 +104,49 @@ for (const size of sizes) {
     console.log(`  base: ${(bytes / 1e9).toFixed(2)} GB written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   writeLora(lora, specs);
-  // Warm the page cache the same way for both (cat to /dev/null), so cp and merge read from the same state.
-  spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
-  rmSync(copy, { force: true });
-  spawnSync('sync');
-  const cp = timed('cp', [base, copy]);
-  const t0 = performance.now();
-  spawnSync('sync');
-  const cpSync = cp.seconds + (performance.now() - t0) / 1000;
-  rmSync(copy, { force: true });
-  spawnSync('sync');
-  // Our writer fsyncs its output (a crash never leaves a half-written model): cp + sync is the like-for-like baseline.
-  console.log(`  cp:                 ${cp.seconds.toFixed(2)} s (page cache only); cp + sync: ${cpSync.toFixed(2)} s`);
-  for (const variant of [['--no-hash'], []] as const) {
-    rmSync(out, { force: true });
+  // Each round: cp + sync of the base, then the merge without and with input hashing, alternated so that
+  // the disk's and the page cache's moods (they vary a lot on a VM) hit all three alike; medians at the end.
+  const rows: { cp: number; cpSync: number; merges: Timed[] }[] = [];
+  for (let round = 1; round <= repeat; round++) {
+    // Warm the page cache the same way for both (cat to /dev/null), so cp and merge read from the same state.
     spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
-    const env = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
-    const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
-    process.env.LORA_STUDIO_CACHE_DIR = cacheDir;
-    const m = timed(process.execPath, [cliPath, 'merge', '--base', base, '--lora', lora, '--out', out, '--quiet', ...variant]);
-    if (m.code !== 0) {
-      console.log(m.stderr);
-      throw new Error(`merge failed (${m.code})`);
-    }
+    rmSync(copy, { force: true });
     spawnSync('sync');
-    rmSync(cacheDir, { recursive: true, force: true });
-    console.log(`  merge ${env}: ${m.seconds.toFixed(2)} s (${(m.seconds / cp.seconds).toFixed(2)}× cp, ${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+    const cp = timed('cp', [base, copy]);
+    const t0 = performance.now();
+    spawnSync('sync');
+    const cpSync = cp.seconds + (performance.now() - t0) / 1000;
+    rmSync(copy, { force: true });
+    spawnSync('sync');
+    // Our writer fsyncs its output (a crash never leaves a half-written model): cp + sync is the like-for-like baseline.
+    console.log(`  round ${round}: cp ${cp.seconds.toFixed(2)} s (page cache only); cp + sync ${cpSync.toFixed(2)} s`);
+    const merges: Timed[] = [];
+    for (const variant of [['--no-hash'], []] as const) {
+      rmSync(out, { force: true });
+      spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
+      spawnSync('sync');
+      const env = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
+      const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
+      process.env.LORA_STUDIO_CACHE_DIR = cacheDir;
+      const m = timed(process.execPath, [cliPath, 'merge', '--base', base, '--lora', lora, '--out', out, '--quiet', ...variant]);
+      if (m.code !== 0) {
+        console.log(m.stderr);
+        throw new Error(`merge failed (${m.code})`);
+      }
+      spawnSync('sync');
+      rmSync(cacheDir, { recursive: true, force: true });
+      merges.push(m);
+      console.log(`    merge ${env}: ${m.seconds.toFixed(2)} s (${(m.seconds / cp.seconds).toFixed(2)}× cp, ${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+    }
+    rows.push({ cp: cp.seconds, cpSync, merges });
+  }
+  if (repeat > 1) {
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const cpSync = median(rows.map((r) => r.cpSync));
+    const [plain, hashed] = [0, 1].map((i) => median(rows.map((r) => r.merges[i]!.seconds)));
+    const ratios = (i: number): string => rows.map((r) => (r.merges[i]!.seconds / r.cpSync).toFixed(2)).join(' / ');
+    console.log(`  medians of ${repeat} rounds: cp + sync ${cpSync.toFixed(2)} s; merge ${plain!.toFixed(2)} s without hashing, ${hashed!.toFixed(2)} s with a cold hash cache`);
+    console.log(`  per-round ratios to that round's cp + sync: without hashing ${ratios(0)}; with hashing ${ratios(1)}`);
   }
   rmSync(out, { force: true });
   if (!keep) {
