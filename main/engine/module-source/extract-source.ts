@@ -1,8 +1,8 @@
 /**
- * The lazy source of an extracted module: ΔW = tuned − base of one weight, read from both checkpoints when a
- * sink pulls it (in a worker thread), then truncated by module-source's compressDense: an exact SVD for small
- * matrices, a seeded randomized SVD (linalg randomizedSVD) for full-size ones, the rank rule, kohya's clamp.
- * Memory: the two tensors and ΔW, O(largest tensor).
+ * One extracted module: ΔW = tuned − base of one weight, read once from both checkpoints (in a worker thread),
+ * skipped when max |ΔW| is at most the threshold (kohya's --min_diff), else truncated by module-source's
+ * compressDense: an exact SVD for small matrices, a seeded randomized SVD (linalg randomizedSVD) for full-size
+ * ones, the rank rule, kohya's clamp. Memory: the two tensors and ΔW, O(largest tensor).
  */
 import type { MatMul } from '../compute/matmul.js';
 import { EngineError, throwIfAborted } from '../errors.js';
@@ -10,7 +10,7 @@ import type { ExtractSource } from './source-types.js';
 import { compressDense } from './compress.js';
 import type { EvaluateOptions } from './evaluate-options.js';
 import type { ScaledFactors } from './scaled-factors.js';
-import { readTensorDelta } from './tensor-delta.js';
+import { thresholdedDelta, type DeltaStats } from './tensor-delta.js';
 
 /**
  * The randomized SVD's sketch for extraction: oversample 10, q = 2 (linalg's defaults), 6 products with ΔW of
@@ -21,14 +21,22 @@ import { readTensorDelta } from './tensor-delta.js';
  */
 export const EXTRACT_SKETCH = { oversample: 10, powerIterations: 2 } as const;
 
-export async function extractSource(source: ExtractSource, matmul: MatMul, opts: EvaluateOptions): Promise<ScaledFactors> {
+export interface ExtractedModule {
+  readonly stats: DeltaStats;
+  /** Absent: skipped (max |ΔW| ≤ threshold). */
+  readonly result?: ScaledFactors;
+}
+
+export async function extractModule(source: ExtractSource, threshold: number, matmul: MatMul, opts: EvaluateOptions): Promise<ExtractedModule> {
   throwIfAborted(opts.signal);
-  const delta = readTensorDelta(source.base, source.tuned, { transpose: source.transpose, out: source.out, inFlat: source.inFlat, module: opts.module });
+  const { stats, delta } = thresholdedDelta(source.base, source.tuned, threshold, source);
+  if (!delta) return { stats };
   if (delta.length !== source.out * source.inFlat) {
     throw new EngineError('extract-shape', `${opts.module ?? source.base.entry.name}: the difference has ${delta.length} values, not ${source.out}×${source.inFlat}.`, {
       tensor: source.base.entry.name,
       hint: 'Was a checkpoint changed while running?',
     });
   }
-  return compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, { ...opts, ...EXTRACT_SKETCH, seed: source.seed });
+  const result = await compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, { ...opts, ...EXTRACT_SKETCH, seed: source.seed });
+  return { stats, result };
 }

@@ -1,7 +1,8 @@
 /**
  * ΔW = tuned − base of one weight, in fp32, read at the tensors' offsets (either checkpoint may be fp16, bf16,
  * fp32 …): rows of a fused weight when sliced, transposed into module orientation [out, in·kh·kw] when the
- * checkpoint stores it [in, out]. Also the scan statistics (largest |ΔW| entry, ‖ΔW‖²_F) without keeping ΔW.
+ * checkpoint stores it [in, out]; with the statistics that decide whether a module is skipped (largest |ΔW|
+ * entry, ‖ΔW‖²_F).
  */
 import { EngineError } from '../errors.js';
 import { decodeFloat } from '../tensor-io/float-convert.js';
@@ -32,28 +33,29 @@ function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes = rawRows
   return d;
 }
 
-export function readTensorDelta(base: TensorRef, tuned: TensorRef, shape: { transpose: boolean; out: number; inFlat: number; module?: string }): Float32Array {
-  const d = storedDifference(base, tuned);
-  if (!shape.transpose) return d;
-  // Stored [in, out]: ΔW[o, i] = stored[i, o].
-  const t = new Float32Array(d.length);
-  for (let i = 0; i < shape.inFlat; i++) for (let o = 0; o < shape.out; o++) t[o * shape.inFlat + i] = d[i * shape.out + o]!;
-  return t;
-}
-
 export interface DeltaStats {
   /** max |ΔW_ij| (kohya's min_diff compares against this). */
   readonly maxAbs: number;
   readonly frobeniusSquared: number;
 }
 
+export interface ThresholdedDelta {
+  readonly stats: DeltaStats;
+  /** ΔW in module orientation [out, inFlat]; absent when max |ΔW| ≤ the threshold (the module is skipped). */
+  readonly delta?: Float32Array;
+}
+
 const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
+/**
+ * One read of both weights: the statistics that decide skipping (kohya's min_diff: max |ΔW| ≤ threshold), and
+ * ΔW itself when the module is kept. Weights a fine-tune left alone (often whole text encoders) are equal byte
+ * for byte and are not decoded.
+ */
+export function thresholdedDelta(base: TensorRef, tuned: TensorRef, threshold: number, shape: { transpose: boolean; out: number; inFlat: number }): ThresholdedDelta {
   const b = rawRows(base);
   const t = rawRows(tuned);
-  // Weights a fine-tune left alone (often whole text encoders) are equal byte for byte: no need to decode them.
-  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { maxAbs: 0, frobeniusSquared: 0 };
+  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { stats: { maxAbs: 0, frobeniusSquared: 0 } };
   const d = storedDifference(base, tuned, b, t);
   let maxAbs = 0;
   let sum = 0;
@@ -62,5 +64,14 @@ export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
     if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
     sum += a * a;
   }
-  return { maxAbs, frobeniusSquared: sum };
+  const stats = { maxAbs, frobeniusSquared: sum };
+  if (!(maxAbs > threshold)) return { stats };
+  return { stats, delta: shape.transpose ? transposed(d, shape.inFlat, shape.out) : d };
+}
+
+/** Stored [in, out] → module orientation: ΔW[o, i] = stored[i, o]. */
+function transposed(d: Float32Array, inFlat: number, out: number): Float32Array {
+  const t = new Float32Array(d.length);
+  for (let i = 0; i < inFlat; i++) for (let o = 0; o < out; o++) t[o * inFlat + i] = d[i * out + o]!;
+  return t;
 }
