@@ -17,20 +17,30 @@ function rawRows(ref: TensorRef): Uint8Array {
   return bytes.subarray(ref.slice.start * rowBytes, (ref.slice.start + ref.slice.length) * rowBytes);
 }
 
-/** tuned − base, as stored (rows × rest), before any transpose. */
-function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes = rawRows(base), tunedBytes = rawRows(tuned)): Float32Array {
-  const b = decodeFloat(baseBytes, base.entry.dtype);
+/**
+ * tuned − base, as stored (rows × rest), before any transpose, with its statistics; the base is decoded into
+ * the result (one fp32 buffer fewer) and the statistics are taken in the subtracting loop.
+ */
+function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes: Uint8Array, tunedBytes: Uint8Array): { d: Float32Array; stats: DeltaStats } {
+  const d = decodeFloat(baseBytes, base.entry.dtype);
   const t = decodeFloat(tunedBytes, tuned.entry.dtype);
-  if (b.length !== t.length) {
-    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${b.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
+  if (d.length !== t.length) {
+    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${d.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
       tensor: base.entry.name,
       file: tuned.entry.file,
       hint: 'The two checkpoints are not the same architecture or size.',
     });
   }
-  const d = new Float32Array(b.length);
-  for (let i = 0; i < d.length; i++) d[i] = t[i]! - b[i]!;
-  return d;
+  let maxAbs = 0;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = t[i]! - d[i]!;
+    d[i] = v;
+    const a = Math.abs(Math.fround(v));
+    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
+    sum += a * a;
+  }
+  return { d, stats: { maxAbs, frobeniusSquared: sum } };
 }
 
 export interface DeltaStats {
@@ -56,16 +66,8 @@ export function thresholdedDelta(base: TensorRef, tuned: TensorRef, threshold: n
   const b = rawRows(base);
   const t = rawRows(tuned);
   if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { stats: { maxAbs: 0, frobeniusSquared: 0 } };
-  const d = storedDifference(base, tuned, b, t);
-  let maxAbs = 0;
-  let sum = 0;
-  for (let i = 0; i < d.length; i++) {
-    const a = Math.abs(d[i]!);
-    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
-    sum += a * a;
-  }
-  const stats = { maxAbs, frobeniusSquared: sum };
-  if (!(maxAbs > threshold)) return { stats };
+  const { d, stats } = storedDifference(base, tuned, b, t);
+  if (!(stats.maxAbs > threshold)) return { stats };
   return { stats, delta: shape.transpose ? transposed(d, shape.inFlat, shape.out) : d };
 }
 

@@ -110,6 +110,8 @@ describe('extractLora (SD 1.5)', () => {
     const skipped = report.skipped.find((s) => s.name === CHANGES[5]!.kohya)!;
     expect(skipped.maxAbs).toBeGreaterThan(0);
     expect(skipped.maxAbs).toBeLessThanOrEqual(0.01);
+    // Its ΔW is σ·u·vᵀ with σ = 0.004: ‖ΔW‖_F = σ (up to the fp32 rounding of the stored tuned weights).
+    expect(skipped.norm).toBeCloseTo(0.004, 5);
     expect(report.skipped.filter((s) => s.maxAbs > 0)).toHaveLength(1);
     expect(lora.architecture.family).toBe('sd1');
     for (const c of CHANGES.slice(0, 5)) {
