@@ -54,16 +54,24 @@ export function denseOperator(a: Float32Array, rows: number, cols: number, matmu
   };
 }
 
+/** A dense row-major fp32 matrix; `frobeniusSquared` when the caller already summed Σ a_ij² (in fp64). */
+export interface DenseMatrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+  frobeniusSquared?: number;
+}
+
 /**
  * A dense matrix is kept on the backend for all products when `matmul` can hold one (`resident`), else it is
  * uploaded with every product (denseOperator).
  */
-export async function randomizedSVD(a: LinearOperator | { data: Float32Array; rows: number; cols: number }, k: number, matmul: MatMul, opts: RandomizedSVDOptions = {}): Promise<RandomizedSVDResult> {
+export async function randomizedSVD(a: LinearOperator | DenseMatrix, k: number, matmul: MatMul, opts: RandomizedSVDOptions = {}): Promise<RandomizedSVDResult> {
   if (!('data' in a)) return sketchedSVD(a, k, matmul, opts);
   const resident = matmul.resident?.(a.data, a.rows, a.cols, opts.signal);
   try {
     const out = await sketchedSVD(resident ?? denseOperator(a.data, a.rows, a.cols, matmul), k, matmul, opts);
-    out.frobeniusSquared = sumOfSquares(a.data);
+    out.frobeniusSquared = a.frobeniusSquared ?? sumOfSquares(a.data);
     return out;
   } finally {
     resident?.dispose();

@@ -37,6 +37,6 @@ export async function extractModule(source: ExtractSource, threshold: number, ma
       hint: 'Was a checkpoint changed while running?',
     });
   }
-  const result = await compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, { ...opts, ...EXTRACT_SKETCH, seed: source.seed });
+  const result = await compressDense(delta, source.out, source.inFlat, source.rank, source.clampQuantile, matmul, { ...opts, ...EXTRACT_SKETCH, seed: source.seed, frobeniusSquared: stats.frobeniusSquared });
   return { stats, result };
 }

@@ -90,13 +90,13 @@ afterAll(async () => {
 });
 
 /** A kept module's ΔW (scale·up·down) and the singular values its SVD reported. */
-async function reconstruct(result: ExtractResult, name: string): Promise<{ values: Float32Array; sigma: Float64Array; rank: number }> {
+async function reconstruct(result: ExtractResult, name: string): Promise<{ values: Float32Array; sigma: Float64Array; rank: number; retained: number }> {
   const m = result.lora.modules.find((x) => x.name === name)!;
   const r = await moduleFactors(m.source, referenceMatMul);
   const d = await referenceMatMul.matmul(r.factors.up, r.factors.down, r.factors.out, r.factors.rank, r.factors.inFlat);
   const saved = result.modules.find((x) => x.name === name)!;
   expect(saved.rank).toBe(r.factors.rank);
-  return { values: d.map((v) => v * r.scale), sigma: saved.compression!.singularValues, rank: r.factors.rank };
+  return { values: d.map((v) => v * r.scale), sigma: saved.compression!.singularValues, rank: r.factors.rank, retained: saved.compression!.frobeniusRetained };
 }
 
 describe('extractLora (SD 1.5)', () => {
@@ -128,6 +128,8 @@ describe('extractLora (SD 1.5)', () => {
       // Exact up to fp32 rounding of the stored weights (the difference of two fp32 tensors).
       expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
       c.sigma.forEach((s, i) => expect(got.sigma[i]).toBeCloseTo(s, 5));
+      // rank ≥ the true rank: the kept σ hold all of ‖ΔW‖_F (measured in the pass that compared the weights).
+      expect(got.retained).toBeCloseTo(1, 5);
     }
   });
 
