@@ -15,6 +15,7 @@ export const backendMatMul: MatMul = {
     const gpu = activeGpu();
     return gpu ? gpuMatMul(gpu, tfjsMatMul).matmul(a, b, m, k, n, opts) : tfjsMatMul.matmul(a, b, m, k, n, opts);
   },
+  resident: (a, rows, cols, signal) => backendOperator(a, rows, cols, signal),
 };
 
 /** A rows×cols matrix kept on the active backend for repeated products (randomized SVD). */

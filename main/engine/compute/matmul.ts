@@ -5,6 +5,27 @@
 export interface MatMul {
   /** C[m×n] = A[m×k] · B[k×n], all row-major fp32. With transposeA/transposeB the stored operands are Aᵀ / Bᵀ. */
   matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts?: { transposeA?: boolean; transposeB?: boolean }): Promise<Float32Array>;
+  /**
+   * A dense rows×cols matrix kept on the backend for repeated products (the randomized SVD's 2q + 2), uploaded
+   * once instead of on every product; the caller disposes it. Absent: products upload the matrix each time.
+   */
+  resident?(a: Float32Array, rows: number, cols: number, signal?: AbortSignal): DisposableOperator;
+}
+
+/** A rows×cols matrix known only through products with it (linalg's randomizedSVD takes one). */
+export interface LinearOperator {
+  rows: number;
+  cols: number;
+  /** A·X for X cols×n (row-major) → rows×n. */
+  multiply(x: Float32Array, n: number): Promise<Float32Array>;
+  /** Aᵀ·Y for Y rows×n (row-major) → cols×n. */
+  multiplyTranspose(y: Float32Array, n: number): Promise<Float32Array>;
+}
+
+/** An operator holding a backend copy of its matrix. */
+export interface DisposableOperator extends LinearOperator {
+  /** Frees the backend copy of the matrix. */
+  dispose(): void;
 }
 
 export const referenceMatMul: MatMul = {

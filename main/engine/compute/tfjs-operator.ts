@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LinearOperator } from '../linalg/randomized-svd.js';
 import { initBackend } from './backend.js';
+import type { DisposableOperator } from './matmul.js';
 
-export interface DisposableOperator extends LinearOperator {
-  /** Frees the backend copy of the matrix. */
-  dispose(): void;
-}
+export type { DisposableOperator } from './matmul.js';
 
 /**
  * A dense rows×cols fp32 matrix kept on the tfjs backend for repeated products (randomized SVD makes 2q + 2

@@ -9,22 +9,14 @@
  * singular values of matrices whose spectrum decays are exact to fp32 rounding (≈1e-6 relative); on a flat
  * spectrum they can be low by a few percent (measured bounds in test/unit/linalg/randomized-svd.test.ts).
  */
-import type { MatMul } from '../compute/matmul.js';
+import type { LinearOperator, MatMul } from '../compute/matmul.js';
 import { EngineError, throwIfAborted } from '../errors.js';
 import { gaussianSource } from './gaussian.js';
 import { pivotedCholeskyFactor } from './cholesky.js';
 import { gramOfColumns } from './kernels/gram.js';
 import { lowRankSVD } from './low-rank-svd.js';
 
-/** A rows×cols matrix known only through products with it. */
-export interface LinearOperator {
-  rows: number;
-  cols: number;
-  /** A·X for X cols×n (row-major) → rows×n. */
-  multiply(x: Float32Array, n: number): Promise<Float32Array>;
-  /** Aᵀ·Y for Y rows×n (row-major) → cols×n. */
-  multiplyTranspose(y: Float32Array, n: number): Promise<Float32Array>;
-}
+export type { LinearOperator } from '../compute/matmul.js';
 
 export interface RandomizedSVDOptions {
   /** Extra sketch columns beyond k (default 10). */
@@ -62,8 +54,31 @@ export function denseOperator(a: Float32Array, rows: number, cols: number, matmu
   };
 }
 
-export async function randomizedSVD(a: LinearOperator | { data: Float32Array; rows: number; cols: number }, k: number, matmul: MatMul, opts: RandomizedSVDOptions = {}): Promise<RandomizedSVDResult> {
-  const op = 'data' in a ? denseOperator(a.data, a.rows, a.cols, matmul) : a;
+/** A dense row-major fp32 matrix; `frobeniusSquared` when the caller already summed Σ a_ij² (in fp64). */
+export interface DenseMatrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+  frobeniusSquared?: number;
+}
+
+/**
+ * A dense matrix is kept on the backend for all products when `matmul` can hold one (`resident`), else it is
+ * uploaded with every product (denseOperator).
+ */
+export async function randomizedSVD(a: LinearOperator | DenseMatrix, k: number, matmul: MatMul, opts: RandomizedSVDOptions = {}): Promise<RandomizedSVDResult> {
+  if (!('data' in a)) return sketchedSVD(a, k, matmul, opts);
+  const resident = matmul.resident?.(a.data, a.rows, a.cols, opts.signal);
+  try {
+    const out = await sketchedSVD(resident ?? denseOperator(a.data, a.rows, a.cols, matmul), k, matmul, opts);
+    out.frobeniusSquared = a.frobeniusSquared ?? sumOfSquares(a.data);
+    return out;
+  } finally {
+    resident?.dispose();
+  }
+}
+
+async function sketchedSVD(op: LinearOperator, k: number, matmul: MatMul, opts: RandomizedSVDOptions): Promise<RandomizedSVDResult> {
   const { rows, cols } = op;
   const l = Math.min(k + (opts.oversample ?? 10), rows, cols);
   const q = opts.powerIterations ?? 2;
@@ -82,9 +97,7 @@ export async function randomizedSVD(a: LinearOperator | { data: Float32Array; ro
   const c = basis.cols;
   const b = transposeF32(await op.multiplyTranspose(basis.q, c), cols, c);
   const res = await lowRankSVD({ up: basis.q, down: b, rows, rank: c, cols }, Math.min(k, c), matmul, { signal: opts.signal });
-  const out: RandomizedSVDResult = { U: res.U, S: res.S, V: res.V, k: res.k, sketchSingularValues: res.singularValues };
-  if ('data' in a) out.frobeniusSquared = sumOfSquares(a.data);
-  return out;
+  return { U: res.U, S: res.S, V: res.V, k: res.k, sketchSingularValues: res.singularValues };
 }
 
 /**

@@ -9,7 +9,7 @@ import { lowRankSVD } from '../linalg/low-rank-svd.js';
 import type { CombineMember, ModuleSource, RankRule } from '../values/lora-value.js';
 import { cachedModule } from '../adapters/adapter-cache.js';
 import { concatenate, memberFactors } from './concat.js';
-import { denseTruncatedSVD } from './dense-svd.js';
+import { denseTruncatedSVD, type DenseSVDOptions } from './dense-svd.js';
 import { denseSum } from './member-delta.js';
 import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
 import { chooseRank } from './rank-rule.js';
@@ -28,11 +28,11 @@ export async function compressSource(source: Extract<ModuleSource, { type: 'comp
 }
 
 /** The best rank-`rule` approximation of a dense out×inFlat delta, as factors with scale 1. */
-export async function compressDense(delta: Float32Array, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined, matmul: MatMul, opts: EvaluateOptions & { seed?: number }): Promise<ScaledFactors> {
+export async function compressDense(delta: Float32Array, out: number, inFlat: number, rule: RankRule, clampQuantile: number | undefined, matmul: MatMul, opts: EvaluateOptions & Pick<DenseSVDOptions, 'seed' | 'oversample' | 'powerIterations' | 'frobeniusSquared'>): Promise<ScaledFactors> {
   const minDim = Math.min(out, inFlat);
   const needsWholeSpectrum = rule.type === 'dynamic' && (rule.method === 'sv_cumulative' || rule.maxRank === undefined);
   const ask = Math.min(minDim, rule.type === 'fixed' ? rule.rank : rule.maxRank ?? minDim);
-  const svd = await denseTruncatedSVD(delta, out, inFlat, ask, matmul, { signal: opts.signal, module: opts.module, complete: needsWholeSpectrum, seed: opts.seed });
+  const svd = await denseTruncatedSVD(delta, out, inFlat, ask, matmul, { signal: opts.signal, module: opts.module, complete: needsWholeSpectrum, seed: opts.seed, oversample: opts.oversample, powerIterations: opts.powerIterations, frobeniusSquared: opts.frobeniusSquared });
   return truncate(svd, svd.complete, out, inFlat, rule, clampQuantile);
 }
 

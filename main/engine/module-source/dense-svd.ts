@@ -21,6 +21,8 @@ export interface DenseSVDOptions {
   readonly complete?: boolean;
   /** Seed of the randomized SVD's Gaussian test matrix (default 0). */
   readonly seed?: number;
+  /** ‖D‖²_F when the caller already has it (summed in fp64), saving a pass over D. */
+  readonly frobeniusSquared?: number;
 }
 
 export interface DenseSVDResult {
@@ -47,7 +49,7 @@ export async function denseTruncatedSVD(d: Float32Array, rows: number, cols: num
       : await lowRankSVD({ up: identity(rows), down: d, rows, rank: rows, cols }, k, matmul, svdOpts);
     return { U: r.U, S: r.S, V: r.V, k: r.k, singularValues: r.singularValues, complete: true, frobeniusSquared: r.frobeniusSquared };
   }
-  const r = await randomizedSVD({ data: d, rows, cols }, k, matmul, { oversample, powerIterations: opts.powerIterations ?? 3, signal: opts.signal, seed: opts.seed ?? 0 });
+  const r = await randomizedSVD({ data: d, rows, cols, ...(opts.frobeniusSquared !== undefined ? { frobeniusSquared: opts.frobeniusSquared } : {}) }, k, matmul, { oversample, powerIterations: opts.powerIterations ?? 3, signal: opts.signal, seed: opts.seed ?? 0 });
   return { U: r.U, S: r.S, V: r.V, k: r.k, singularValues: r.sketchSingularValues, complete: false, frobeniusSquared: r.frobeniusSquared ?? sumOfSquares(d) };
 }
 

@@ -9,7 +9,6 @@ import type { MatMul } from '../compute/matmul.js';
 import { EngineError } from '../errors.js';
 import type { ModuleSource } from '../values/lora-value.js';
 import { cachedModule } from '../adapters/adapter-cache.js';
-import { extractSource } from './extract-source.js';
 import { compressSource } from './compress.js';
 import { concatSource } from './concat.js';
 import type { EvaluateOptions, SourceEvaluator } from './evaluate-options.js';
@@ -38,8 +37,6 @@ export async function moduleFactors(source: ModuleSource, matmul: MatMul, opts: 
       return taskMergeSource(source, matmul, opts, evaluator);
     case 'kohya-merge':
       return kohyaMergeSource(source, matmul, opts, evaluator);
-    case 'extract':
-      return extractSource(source, matmul, opts);
   }
 }
 
@@ -62,7 +59,6 @@ export async function moduleDelta(source: ModuleSource, matmul: MatMul): Promise
     case 'compress':
     case 'task-merge':
     case 'kohya-merge':
-    case 'extract':
       return deltaOfFactors(await moduleFactors(source, matmul), matmul);
   }
 }

@@ -35,9 +35,7 @@ export type ModuleSource =
       clampQuantile?: number;
     }
   /** kohya sd-scripts merge_lora.py parity (NOT exact: see docs/merge-methods.md); ΔW = (alpha/rank)·up·down. */
-  | { type: 'kohya-merge'; out: number; inFlat: number; members: readonly KohyaMergeMember[]; concat: boolean }
-  /** Extract LoRA: the truncated SVD of ΔW = tuned − base of one weight, read from both checkpoints when pulled. */
-  | ExtractSource;
+  | { type: 'kohya-merge'; out: number; inFlat: number; members: readonly KohyaMergeMember[]; concat: boolean };
 
 /**
  * One input of a combined module: ΔW_i is the member source's delta (its own scale applied); `coefficient`
@@ -80,8 +78,8 @@ export interface TensorRef {
   readonly slice?: { readonly start: number; readonly length: number };
 }
 
+/** What Extract LoRA computes for one weight (module-source/extract-source.ts, in a worker): the truncated SVD of ΔW = tuned − base. */
 export interface ExtractSource {
-  readonly type: 'extract';
   readonly base: TensorRef;
   readonly tuned: TensorRef;
   /** The checkpoint stores the weight [in, out] (GPT-2 Conv1D, text_projection): ΔW is transposed into module orientation. */

@@ -1,7 +1,8 @@
 /**
  * ΔW = tuned − base of one weight, in fp32, read at the tensors' offsets (either checkpoint may be fp16, bf16,
  * fp32 …): rows of a fused weight when sliced, transposed into module orientation [out, in·kh·kw] when the
- * checkpoint stores it [in, out]. Also the scan statistics (largest |ΔW| entry, ‖ΔW‖²_F) without keeping ΔW.
+ * checkpoint stores it [in, out]; with the statistics that decide whether a module is skipped (largest |ΔW|
+ * entry, ‖ΔW‖²_F).
  */
 import { EngineError } from '../errors.js';
 import { decodeFloat } from '../tensor-io/float-convert.js';
@@ -16,29 +17,30 @@ function rawRows(ref: TensorRef): Uint8Array {
   return bytes.subarray(ref.slice.start * rowBytes, (ref.slice.start + ref.slice.length) * rowBytes);
 }
 
-/** tuned − base, as stored (rows × rest), before any transpose. */
-function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes = rawRows(base), tunedBytes = rawRows(tuned)): Float32Array {
-  const b = decodeFloat(baseBytes, base.entry.dtype);
+/**
+ * tuned − base, as stored (rows × rest), before any transpose, with its statistics; the base is decoded into
+ * the result (one fp32 buffer fewer) and the statistics are taken in the subtracting loop.
+ */
+function storedDifference(base: TensorRef, tuned: TensorRef, baseBytes: Uint8Array, tunedBytes: Uint8Array): { d: Float32Array; stats: DeltaStats } {
+  const d = decodeFloat(baseBytes, base.entry.dtype);
   const t = decodeFloat(tunedBytes, tuned.entry.dtype);
-  if (b.length !== t.length) {
-    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${b.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
+  if (d.length !== t.length) {
+    throw new EngineError('extract-shape-mismatch', `tensor "${base.entry.name}" has ${d.length} values in the base and ${t.length} in the tuned model ("${tuned.entry.name}").`, {
       tensor: base.entry.name,
       file: tuned.entry.file,
       hint: 'The two checkpoints are not the same architecture or size.',
     });
   }
-  const d = new Float32Array(b.length);
-  for (let i = 0; i < d.length; i++) d[i] = t[i]! - b[i]!;
-  return d;
-}
-
-export function readTensorDelta(base: TensorRef, tuned: TensorRef, shape: { transpose: boolean; out: number; inFlat: number; module?: string }): Float32Array {
-  const d = storedDifference(base, tuned);
-  if (!shape.transpose) return d;
-  // Stored [in, out]: ΔW[o, i] = stored[i, o].
-  const t = new Float32Array(d.length);
-  for (let i = 0; i < shape.inFlat; i++) for (let o = 0; o < shape.out; o++) t[o * shape.inFlat + i] = d[i * shape.out + o]!;
-  return t;
+  let maxAbs = 0;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = t[i]! - d[i]!;
+    d[i] = v;
+    const a = Math.abs(Math.fround(v));
+    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
+    sum += a * a;
+  }
+  return { d, stats: { maxAbs, frobeniusSquared: sum } };
 }
 
 export interface DeltaStats {
@@ -47,20 +49,31 @@ export interface DeltaStats {
   readonly frobeniusSquared: number;
 }
 
+export interface ThresholdedDelta {
+  readonly stats: DeltaStats;
+  /** ΔW in module orientation [out, inFlat]; absent when max |ΔW| ≤ the threshold (the module is skipped). */
+  readonly delta?: Float32Array;
+}
+
 const view = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-export function deltaStats(base: TensorRef, tuned: TensorRef): DeltaStats {
+/**
+ * One read of both weights: the statistics that decide skipping (kohya's min_diff: max |ΔW| ≤ threshold), and
+ * ΔW itself when the module is kept. Weights a fine-tune left alone (often whole text encoders) are equal byte
+ * for byte and are not decoded.
+ */
+export function thresholdedDelta(base: TensorRef, tuned: TensorRef, threshold: number, shape: { transpose: boolean; out: number; inFlat: number }): ThresholdedDelta {
   const b = rawRows(base);
   const t = rawRows(tuned);
-  // Weights a fine-tune left alone (often whole text encoders) are equal byte for byte: no need to decode them.
-  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { maxAbs: 0, frobeniusSquared: 0 };
-  const d = storedDifference(base, tuned, b, t);
-  let maxAbs = 0;
-  let sum = 0;
-  for (let i = 0; i < d.length; i++) {
-    const a = Math.abs(d[i]!);
-    if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
-    sum += a * a;
-  }
-  return { maxAbs, frobeniusSquared: sum };
+  if (base.entry.dtype === tuned.entry.dtype && view(b).equals(view(t))) return { stats: { maxAbs: 0, frobeniusSquared: 0 } };
+  const { d, stats } = storedDifference(base, tuned, b, t);
+  if (!(stats.maxAbs > threshold)) return { stats };
+  return { stats, delta: shape.transpose ? transposed(d, shape.inFlat, shape.out) : d };
+}
+
+/** Stored [in, out] → module orientation: ΔW[o, i] = stored[i, o]. */
+function transposed(d: Float32Array, inFlat: number, out: number): Float32Array {
+  const t = new Float32Array(d.length);
+  for (let i = 0; i < inFlat; i++) for (let o = 0; o < out; o++) t[o * inFlat + i] = d[i * out + o]!;
+  return t;
 }

@@ -7,7 +7,7 @@ import { bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js'
 import { copyRangeTask } from '../export/copy-range-task.js';
 import { hashFileTask } from '../export/hash-file-task.js';
 import { moduleFactorsTask } from '../module-source/task.js';
-import { extractScanTask } from '../ops/extract/scan-task.js';
+import { extractModuleTask } from '../ops/extract/module-task.js';
 import { moduleStatsTask, signConflictsTask } from '../ops/inspect-report/task.js';
 import { probeLayerTask } from '../ops/probe/probe-task.js';
 import { lowRankSVDTask } from '../compute/tasks/low-rank-svd.js';
@@ -27,7 +27,7 @@ export const workerTasks = {
   'save.copyRange': copyRangeTask,
   'hash.file': hashFileTask,
   'combine.module': moduleFactorsTask,
-  'extract.scan': extractScanTask,
+  'extract.module': extractModuleTask,
   'inspect.moduleStats': moduleStatsTask,
   'inspect.signConflicts': signConflictsTask,
   'probe.layer': probeLayerTask,

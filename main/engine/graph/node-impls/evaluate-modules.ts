@@ -1,10 +1,11 @@
 /**
- * Resize Rank and Extract LoRA compute their truncations in the node itself, a module at a time in the pool
- * (task 'combine.module'), so the node's report has each module's rank and retained energy; the output LoRA
+ * Resize Rank computes its truncations in the node itself, a module at a time in the pool
+ * (task 'combine.module'; Extract LoRA does the same in its op, task 'extract.module'), so the node's report has each module's rank and retained energy; the output LoRA
  * then holds the small factors in memory and sinks only write them.
  */
 import type { WorkerPool } from '../../compute/worker-pool.js';
 import type { SavedLoraModule } from '../../export/save-lora.js';
+import { savedModuleOf } from '../../export/saved-module.js';
 import { mapBounded } from '../../ops/inspect-report/pool-map.js';
 import type { RunContext } from '../../run-context.js';
 import type { LoraModuleValue, LoraValue } from '../../values/lora-value.js';
@@ -24,15 +25,7 @@ export async function evaluateModules(lora: LoraValue, evaluate: (m: LoraModuleV
     async (m): Promise<LoraModuleValue> => {
       if (!evaluate(m)) return m;
       const r = await pool.run('combine.module', { source: m.source, module: m.name }, { signal: run.signal });
-      saved.push({
-        name: m.name,
-        source: m.name,
-        ...(m.canonical ? { canonical: m.canonical } : {}),
-        ...(m.block ? { block: m.block } : {}),
-        rank: r.factors.rank,
-        alpha: r.factors.rank * m.scale,
-        ...(r.compression ? { compression: r.compression } : {}),
-      });
+      saved.push(savedModuleOf(m, r));
       return { ...m, rank: r.factors.rank, source: { type: 'factors', factors: r.factors, scale: r.scale } };
     },
     (done) => run.onProgress?.({ fraction: done / Math.max(1, total), message: `module ${done}/${total}` }),

@@ -1,15 +1,15 @@
 /**
  * Extract LoRA: kohya extract_lora_from_models semantics (ops/extract) on the two connected checkpoints; the
- * truncated SVDs are computed here (see evaluate-modules.ts) so the report is complete. The models are read
- * as their files hold them: patches applied upstream (Apply LoRA, merges) would not be part of ΔW, so a
- * patched model is refused rather than silently ignored.
+ * truncated SVDs are computed in the op's single pass over the weights, so the report is complete. The models
+ * are read as their files hold them: patches applied upstream (Apply LoRA, merges) would not be part of ΔW, so
+ * a patched model is refused rather than silently ignored.
  */
 import { extractLora } from '../../../../shared/nodes/catalogue/lora.js';
 import { EngineError } from '../../errors.js';
 import { extractLora as extract } from '../../ops/extract/extract-lora.js';
 import type { ModelValue } from '../../values/model-value.js';
 import { defineNodeImpl } from '../node-impl.js';
-import { evaluateModules, rankSummary } from './evaluate-modules.js';
+import { rankSummary } from './evaluate-modules.js';
 import { rankRuleOf } from './resize-rank.js';
 
 function unpatched(model: ModelValue, role: string, node: { id: string; title: string }): ModelValue {
@@ -24,8 +24,7 @@ export const extractLoraImpl = defineNodeImpl(extractLora, async ({ node, inputs
   const base = unpatched(inputs.one('base', 'model'), 'base', node);
   const tuned = unpatched(inputs.one('tuned', 'model'), 'tuned', node);
   const workers = await pool();
-  const scan = { signal: run.signal, pool: workers, onProgress: (p: { fraction: number; message?: string }) => run.onProgress?.({ ...p, fraction: p.fraction * 0.3 }) };
-  const { lora, report } = await extract(
+  const { lora, report, modules } = await extract(
     base.base,
     tuned.base,
     {
@@ -36,16 +35,12 @@ export const extractLoraImpl = defineNodeImpl(extractLora, async ({ node, inputs
       ...(params.clampQuantile < 1 ? { clampQuantile: params.clampQuantile } : {}),
       seed: params.seed,
     },
-    scan,
+    { signal: run.signal, pool: workers, ...(run.onProgress ? { onProgress: run.onProgress } : {}) },
   );
-  const evaluated = await evaluateModules(lora, (m) => m.source.type === 'extract', workers, {
-    signal: run.signal,
-    onProgress: (p) => run.onProgress?.({ ...p, fraction: 0.3 + 0.7 * p.fraction }),
-  });
-  const out = report.toReport(evaluated.modules, { id: node.id, type: node.type, title: node.title });
+  const out = report.toReport(modules, { id: node.id, type: node.type, title: node.title });
   return {
-    outputs: { lora: { ...evaluated.lora, label: node.title === 'Extract LoRA' ? lora.label : node.title }, report: { kind: 'report', report: out } },
-    summary: `${evaluated.lora.modules.length} modules extracted (${report.skipped.length} below the threshold), ${rankSummary(evaluated.lora.modules)}`,
+    outputs: { lora: { ...lora, label: node.title === 'Extract LoRA' ? lora.label : node.title }, report: { kind: 'report', report: out } },
+    summary: `${lora.modules.length} modules extracted (${report.skipped.length} below the threshold), ${rankSummary(lora.modules)}`,
     report: out,
   };
 });

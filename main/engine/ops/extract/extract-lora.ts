@@ -3,16 +3,18 @@
  * ΔW = W_tuned − W_base, one per linear / conv weight of the architecture (plan-extraction.ts), alpha = rank
  * (scale 1) as kohya writes it.
  *
- * First a scan in the worker pool reads each pair of weights once and measures max |ΔW|: modules at or
- * below the threshold (kohya's --min_diff, 0.01 by default; identical weights always) are skipped and
- * reported. The modules kept are lazy 'extract' sources: the SVD runs when a sink (Save LoRA, Apply, Inspect)
- * pulls them, reading both weights again; memory stays O(largest tensor), at the cost of reading the
- * checkpoints twice.
+ * One pass in the worker pool (task 'extract.module'): each pair of weights is read once; max |ΔW| decides
+ * skipping (kohya's --min_diff, 0.01 by default; identical weights always, without decoding them) and the
+ * modules kept get their truncated SVD from the ΔW already in memory. The report lists every weight compared
+ * and the skipped ones. Memory: O(largest tensor) per worker, and the small factors of the modules kept.
  */
 import path from 'node:path';
 import { orderedStream } from '../../export/ordered-stream.js';
 import type { WorkerPool } from '../../compute/worker-pool.js';
 import { EngineError } from '../../errors.js';
+import type { SavedLoraModule } from '../../export/save-lora.js';
+import { savedModuleOf } from '../../export/saved-module.js';
+import type { ExtractSource } from '../../module-source/source-types.js';
 import type { RunContext } from '../../run-context.js';
 import type { LoraModuleValue, LoraValue, RankRule } from '../../values/lora-value.js';
 import type { BaseModel } from '../../values/model-value.js';
@@ -23,8 +25,11 @@ import { ExtractReport } from './extract-report.js';
 import { planExtraction, type ExtractionUnit } from './plan-extraction.js';
 
 export interface ExtractResult {
+  /** The modules kept, as in-memory factors. */
   readonly lora: LoraValue;
   readonly report: ExtractReport;
+  /** Each kept module as Save LoRA describes it (rank, alpha, what the SVD kept), for the report's rows. */
+  readonly modules: SavedLoraModule[];
 }
 
 export const DEFAULT_EXTRACT_THRESHOLD = 0.01;
@@ -48,32 +53,16 @@ function ruleFor(unit: ExtractionUnit, o: ExtractOptions): RankRule {
   return { ...o.rank, maxRank: Math.min(cap ?? o.rank.maxRank ?? minDim, minDim) };
 }
 
-function moduleOf(unit: ExtractionUnit, o: ExtractOptions): LoraModuleValue {
-  const rule = ruleFor(unit, o);
-  const out = unit.deltaShape[0]!;
-  const inFlat = unit.deltaShape.slice(1).reduce((a, b) => a * b, 1);
+function sourceOf(unit: ExtractionUnit, o: ExtractOptions): ExtractSource {
   return {
-    name: unit.name,
-    canonical: unit.canonical,
-    block: unit.block,
-    kind: 'lora',
-    deltaShape: unit.deltaShape,
-    rank: rule.type === 'fixed' ? rule.rank : undefined,
-    scale: 1,
-    embedding: false,
-    dora: false,
-    strength: 1,
-    source: {
-      type: 'extract',
-      base: unit.base,
-      tuned: unit.tuned,
-      transpose: unit.transpose,
-      out,
-      inFlat,
-      rank: rule,
-      ...(o.clampQuantile !== undefined ? { clampQuantile: o.clampQuantile } : {}),
-      ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    },
+    base: unit.base,
+    tuned: unit.tuned,
+    transpose: unit.transpose,
+    out: unit.deltaShape[0]!,
+    inFlat: unit.deltaShape.slice(1).reduce((a, b) => a * b, 1),
+    rank: ruleFor(unit, o),
+    ...(o.clampQuantile !== undefined ? { clampQuantile: o.clampQuantile } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
   };
 }
 
@@ -83,15 +72,31 @@ export async function extractLora(base: BaseModel, tuned: BaseModel, options: Ex
   const threshold = o.threshold ?? DEFAULT_EXTRACT_THRESHOLD;
   const report = new ExtractReport(base.path, tuned.path, o, threshold);
   const kept: LoraModuleValue[] = [];
+  const modules: SavedLoraModule[] = [];
   await orderedStream(
     units,
-    (u) => env.pool.run('extract.scan', { base: u.base, tuned: u.tuned }, { signal: env.signal }),
+    (u) => env.pool.run('extract.module', { source: sourceOf(u, o), threshold, module: u.name }, { signal: env.signal }),
     () => 1,
-    async (stats, u, i) => {
-      const keep = stats.maxAbs > threshold;
-      report.scanned(u, stats, keep);
-      if (keep) kept.push(moduleOf(u, o));
-      env.onProgress?.({ fraction: (i + 1) / units.length, message: `compared ${i + 1}/${units.length}` });
+    async ({ stats, factors }, u, i) => {
+      report.scanned(u, stats, factors !== undefined);
+      if (factors) {
+        const m: LoraModuleValue = {
+          name: u.name,
+          canonical: u.canonical,
+          block: u.block,
+          kind: 'lora',
+          deltaShape: u.deltaShape,
+          rank: factors.factors.rank,
+          scale: 1,
+          embedding: false,
+          dora: false,
+          strength: 1,
+          source: { type: 'factors', factors: factors.factors, scale: factors.scale },
+        };
+        kept.push(m);
+        modules.push(savedModuleOf(m, factors));
+      }
+      env.onProgress?.({ fraction: (i + 1) / units.length, message: `extracted ${i + 1}/${units.length}` });
     },
     { maxItems: Math.max(2, env.pool.size * 2), maxBytes: Number.MAX_SAFE_INTEGER, ...(env.signal ? { signal: env.signal } : {}) },
   );
@@ -109,5 +114,5 @@ export async function extractLora(base: BaseModel, tuned: BaseModel, options: Ex
     inputs: [...base.source.files, ...tuned.source.files],
     unusedKeys: [],
   };
-  return { lora, report };
+  return { lora, report, modules };
 }

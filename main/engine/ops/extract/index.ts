@@ -3,7 +3,7 @@ export { extractLora, checkExtractOptions, DEFAULT_EXTRACT_THRESHOLD, type Extra
 export type { ExtractOptions } from './extract-options.js';
 export { ExtractReport, type ScannedModule } from './extract-report.js';
 export { planExtraction, type ExtractionUnit, type UnitFilter } from './plan-extraction.js';
-export { extractSource } from '../../module-source/extract-source.js';
+export { extractModule, EXTRACT_SKETCH, type ExtractedModule } from '../../module-source/extract-source.js';
 export type { ExtractSource, TensorRef } from '../../module-source/source-types.js';
-export { extractScanTask, type ScanPayload } from './scan-task.js';
-export { deltaStats, readTensorDelta, type DeltaStats } from '../../module-source/tensor-delta.js';
+export { extractModuleTask, type ExtractModulePayload, type ExtractModuleResult } from './module-task.js';
+export { thresholdedDelta, type DeltaStats, type ThresholdedDelta } from '../../module-source/tensor-delta.js';

@@ -2,7 +2,7 @@
  * extractLora on real checkpoints in a temporary directory: a tiny SD 1.5 base and a tuned copy that is
  * base + a known low-rank ΔW on chosen weights (a linear layer, a 1×1 and a 3×3 conv, a text-encoder q slice
  * of nothing fused, …), a barely changed one and untouched ones. Checks: which modules are extracted and
- * which skipped (kohya's min_diff rule), the recovered ΔW (error ≈ fp32 rounding when rank ≥ true rank), the
+ * which skipped (kohya's min_diff rule) in the one pass that also computes the SVDs, the recovered ΔW (error ≈ fp32 rounding when rank ≥ true rank), the
  * singular values, the orientation of a transposed (GPT-2 Conv1D) weight, and the errors for mismatched
  * checkpoints.
  */
@@ -17,7 +17,7 @@ import { gpt2Tensors } from '../../../../main/engine/naming/architectures/gpt2.j
 import { sd15Checkpoint, sd2Checkpoint } from '../../../../main/engine/naming/architectures/stable-diffusion.js';
 import type { TensorSpec } from '../../../../main/engine/naming/architectures/spec.js';
 import { buildKeyMap } from '../../../../main/engine/naming/key-map.js';
-import { extractLora } from '../../../../main/engine/ops/extract/index.js';
+import { extractLora, type ExtractResult } from '../../../../main/engine/ops/extract/index.js';
 import { openBaseModel } from '../../../../main/engine/ops/load.js';
 import { moduleFactors } from '../../../../main/engine/module-source/evaluate.js';
 import type { BaseModel } from '../../../../main/engine/values/model-value.js';
@@ -89,28 +89,36 @@ afterAll(async () => {
   await pool.close();
 });
 
-async function reconstruct(source: Parameters<typeof moduleFactors>[0]): Promise<{ values: Float32Array; sigma: Float64Array; rank: number }> {
-  const r = await moduleFactors(source, referenceMatMul);
+/** A kept module's ΔW (scale·up·down) and the singular values its SVD reported. */
+async function reconstruct(result: ExtractResult, name: string): Promise<{ values: Float32Array; sigma: Float64Array; rank: number; retained: number }> {
+  const m = result.lora.modules.find((x) => x.name === name)!;
+  const r = await moduleFactors(m.source, referenceMatMul);
   const d = await referenceMatMul.matmul(r.factors.up, r.factors.down, r.factors.out, r.factors.rank, r.factors.inFlat);
-  return { values: d.map((v) => v * r.scale), sigma: r.compression!.singularValues, rank: r.factors.rank };
+  const saved = result.modules.find((x) => x.name === name)!;
+  expect(saved.rank).toBe(r.factors.rank);
+  return { values: d.map((v) => v * r.scale), sigma: saved.compression!.singularValues, rank: r.factors.rank, retained: saved.compression!.frobeniusRetained };
 }
 
 describe('extractLora (SD 1.5)', () => {
   it('extracts exactly the changed weights, skips the barely changed one, and recovers ΔW and its singular values', async () => {
     const { base, tuned, deltas } = writePair(sd15Checkpoint({ size: 'tiny' }), CHANGES, 'sd15');
-    const { lora, report } = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 4 }, convRank: 4 }, { pool });
+    const result = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 4 }, convRank: 4 }, { pool });
+    const { lora, report } = result;
+    expect(result.modules.map((m) => m.name).sort()).toEqual(CHANGES.slice(0, 5).map((c) => c.kohya).sort());
     const names = lora.modules.map((m) => m.name).sort();
     expect(names).toEqual(CHANGES.slice(0, 5).map((c) => c.kohya).sort());
     const skipped = report.skipped.find((s) => s.name === CHANGES[5]!.kohya)!;
     expect(skipped.maxAbs).toBeGreaterThan(0);
     expect(skipped.maxAbs).toBeLessThanOrEqual(0.01);
+    // Its ΔW is σ·u·vᵀ with σ = 0.004: ‖ΔW‖_F = σ (up to the fp32 rounding of the stored tuned weights).
+    expect(skipped.norm).toBeCloseTo(0.004, 5);
     expect(report.skipped.filter((s) => s.maxAbs > 0)).toHaveLength(1);
     expect(lora.architecture.family).toBe('sd1');
     for (const c of CHANGES.slice(0, 5)) {
       const m = lora.modules.find((x) => x.name === c.kohya)!;
       expect(m.rank).toBe(Math.min(4, m.deltaShape[0]!, m.deltaShape.slice(1).reduce((a, b) => a * b, 1)));
       const want = deltas.get(c.kohya)!;
-      const got = await reconstruct(m.source);
+      const got = await reconstruct(result, c.kohya);
       let err = 0;
       let norm = 0;
       for (let i = 0; i < want.values.length; i++) {
@@ -120,6 +128,8 @@ describe('extractLora (SD 1.5)', () => {
       // Exact up to fp32 rounding of the stored weights (the difference of two fp32 tensors).
       expect(Math.sqrt(err / norm)).toBeLessThan(1e-5);
       c.sigma.forEach((s, i) => expect(got.sigma[i]).toBeCloseTo(s, 5));
+      // rank ≥ the true rank: the kept σ hold all of ‖ΔW‖_F (measured in the pass that compared the weights).
+      expect(got.retained).toBeCloseTo(1, 5);
     }
   });
 
@@ -129,7 +139,6 @@ describe('extractLora (SD 1.5)', () => {
     const run = async (seed: number) => {
       const { lora } = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 4 }, seed }, { pool });
       const m = lora.modules.find((x) => x.name === ff)!;
-      expect(m.source).toMatchObject({ type: 'extract', seed });
       return moduleFactors(m.source, referenceMatMul);
     };
     const a = await run(3);
@@ -157,13 +166,13 @@ describe('extractLora (SD 1.5)', () => {
     expect(lora.modules.every((m) => m.rank === 2)).toBe(true);
   });
 
-  it('chooses ranks dynamically (sv_fro) and says so: ranks unknown until computed', async () => {
+  it('chooses ranks dynamically (sv_fro)', async () => {
     const { base, tuned } = writePair(sd15Checkpoint({ size: 'tiny' }), CHANGES.slice(0, 3), 'sd15c');
-    const { lora } = await extractLora(await model(base), await model(tuned), { rank: { type: 'dynamic', method: 'sv_fro', param: 0.95, maxRank: 8 } }, { pool });
-    expect(lora.modules.every((m) => m.rank === undefined)).toBe(true);
-    // [1, 0.5, 0.25]: √(1.25/1.3125) = 0.976 ≥ 0.95 → 2
-    const ff = await reconstruct(lora.modules.find((m) => m.name === CHANGES[2]!.kohya)!.source);
+    const result = await extractLora(await model(base), await model(tuned), { rank: { type: 'dynamic', method: 'sv_fro', param: 0.95, maxRank: 8 } }, { pool });
+    // [1, 0.5, 0.25]: √(1/1.3125) = 0.873 < 0.95, √(1.25/1.3125) = 0.976 ≥ 0.95 → 2
+    const ff = await reconstruct(result, CHANGES[2]!.kohya);
     expect(ff.rank).toBe(2);
+    expect(result.lora.modules.find((m) => m.name === CHANGES[2]!.kohya)!.rank).toBe(2);
   });
 
   it('refuses checkpoints of two architectures, other shapes, or missing weights, naming the tensors', async () => {
@@ -198,11 +207,11 @@ describe('extractLora (GPT-2: weights stored [in, out])', () => {
   it('names modules the PEFT way and gives ΔW in module orientation', async () => {
     const specs = gpt2Tensors({ layers: 2, hidden: 16, vocab: 50, positions: 8 });
     const { base, tuned, deltas } = writePair(specs, [{ kohya: 'base_model.model.transformer.h.1.attn.c_attn', sigma: [0.7, 0.3] }], 'gpt2');
-    const { lora } = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 2 } }, { pool });
-    expect(lora.modules.map((m) => m.name)).toEqual(['base_model.model.transformer.h.1.attn.c_attn']);
-    const m = lora.modules[0]!;
+    const result = await extractLora(await model(base), await model(tuned), { rank: { type: 'fixed', rank: 2 } }, { pool });
+    expect(result.lora.modules.map((m) => m.name)).toEqual(['base_model.model.transformer.h.1.attn.c_attn']);
+    const m = result.lora.modules[0]!;
     expect(m.deltaShape).toEqual([48, 16]);
-    const got = await reconstruct(m.source);
+    const got = await reconstruct(result, m.name);
     const want = deltas.get('base_model.model.transformer.h.1.attn.c_attn')!;
     for (let i = 0; i < want.values.length; i++) expect(got.values[i]).toBeCloseTo(want.values[i]!, 5);
   });
