@@ -95,26 +95,6 @@ function openTensorReader(entry: TensorEntry): { read: (into: Uint8Array, offset
   return { read, close: () => closeSync(fd!) };
 }
 
-/** Asynchronous read of bytes [offset, offset + into.byteLength) of one tensor into `into` (big tensors copied in chunks). */
-export async function readTensorRange(entry: TensorEntry, offset: number, into: Uint8Array): Promise<Uint8Array> {
-  if (offset < 0 || offset + into.byteLength > entry.byteLength) throw new RangeError(`tensor "${entry.name}": bytes ${offset}..${offset + into.byteLength} are outside its ${entry.byteLength}.`);
-  let fh;
-  try {
-    fh = await open(entry.file, 'r');
-    let done = 0;
-    while (done < into.byteLength) {
-      const { bytesRead } = await fh.read(into, done, into.byteLength - done, entry.dataOffset + offset + done);
-      if (bytesRead === 0) throw shortRead(entry, entry.dataOffset + offset + done);
-      done += bytesRead;
-    }
-    return into;
-  } catch (err) {
-    throw failed(entry, err);
-  } finally {
-    await fh?.close();
-  }
-}
-
 /** Asynchronous read of one tensor, optionally into a caller's buffer (reused across tensors on hot paths). */
 export async function readTensorBytes(entry: TensorEntry, into?: Uint8Array): Promise<Uint8Array> {
   const buf = target(entry, into);
