@@ -82,11 +82,6 @@ export class FileHashAccumulator {
     if (hi > lo) this.legacy.update(chunk.subarray(lo - start, hi - start));
   }
 
-  /** Bytes hashed so far. */
-  get position(): number {
-    return this.at;
-  }
-
   digest(): FileHashes {
     const sha256 = this.whole.digest('hex');
     return { sha256, autoV2: autoV2(sha256), sshsModelHash: this.data?.digest('hex'), sshsLegacyHash: this.legacy.digest('hex').slice(0, 8) };

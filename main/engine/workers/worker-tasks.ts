@@ -3,7 +3,7 @@
  * (`'area.name': defineTask<Payload, Result>(…)` imported from their module); the pool's `run` is typed from
  * this map. Handlers are bundled into dist/engine-worker.js: rebuild (npm run build:main) after adding one.
  */
-import { bakeTensorTask, bakeTensorToFileTask } from '../ops/apply/bake-task.js';
+import { bakeTensorToFileTask } from '../ops/apply/bake-task.js';
 import { copyRangeTask } from '../export/copy-range-task.js';
 import { hashFileTask } from '../export/hash-file-task.js';
 import { moduleFactorsTask } from '../module-source/task.js';
@@ -22,7 +22,6 @@ export const workerTasks = {
   matmul: matmulTask,
   'linalg.lowRankSVD': lowRankSVDTask,
   'linalg.randomizedSVD': randomizedSVDTask,
-  'bake.tensor': bakeTensorTask,
   'bake.tensorToFile': bakeTensorToFileTask,
   'save.copyRange': copyRangeTask,
   'hash.file': hashFileTask,

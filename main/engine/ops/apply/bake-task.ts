@@ -1,14 +1,7 @@
 import { defineTask } from '../../compute/task.js';
 import { withPositionalWriter } from '../../tensor-io/positional-write.js';
-import { bakeTensor, bakeTensorTo } from './bake-tensor.js';
+import { bakeTensorTo } from './bake-tensor.js';
 import type { TensorJob } from './patch-spec.js';
-
-/** Worker task: one output tensor of a baked model, returned as bytes (transferred, not copied). */
-export const bakeTensorTask = defineTask<TensorJob, Uint8Array>(async (job, ctx) => {
-  const bytes = await bakeTensor(job, ctx.matmul, ctx.signal);
-  const buffer = bytes.buffer as ArrayBuffer;
-  return { result: bytes, transfer: bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [] };
-});
 
 /** One output tensor written by the worker itself at its place in the output file (TensorWriter.placement). */
 export interface BakeToFilePayload {

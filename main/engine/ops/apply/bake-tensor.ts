@@ -1,6 +1,6 @@
 /**
  * One output tensor of a baked model: read the base tensor at its offset, decode to fp32, apply the patches in
- * order, round once to the output dtype (an F16/BF16 value that overflows there is refused: output-overflow.ts). Runs in a worker thread (task 'bake.tensor') or inline. Plain
+ * order, round once to the output dtype (an F16/BF16 value that overflows there is refused: output-overflow.ts). Runs in a worker thread (task 'bake.tensorToFile') or inline. Plain
  * low-rank deltas on F16/BF16/F32 take the fused WebAssembly kernel (kernels/), which never forms ΔW.
  */
 import type { MatMul } from '../../compute/matmul.js';

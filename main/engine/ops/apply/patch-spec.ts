@@ -1,6 +1,6 @@
 /**
  * What a worker needs to produce one output tensor of a baked model: the base tensor's location, the output
- * dtype, and the patches in the order they apply. Structured-cloneable (it is the payload of 'bake.tensor').
+ * dtype, and the patches in the order they apply. Structured-cloneable (it is in the payload of 'bake.tensorToFile').
  */
 import type { TaskVectorMergeOptions } from '../../merge-methods/types.js';
 import type { DType } from '../../tensor-io/dtypes.js';
