@@ -18,8 +18,9 @@
  * A self-check on first use per device compares a crafted Gram (cancellation, mixed magnitudes) with an f64
  * one: a compiler that rewrote the error terms away would fail it, and the caller falls back to the CPU.
  */
-import { EngineError, throwIfAborted } from '../../errors.js';
+import { throwIfAborted } from '../../errors.js';
 import type { GpuContext } from './gpu-device.js';
+import { dispatchAndRead, runGpuJob } from './gpu-job.js';
 import { WGSL_FLOAT_FLOAT } from './wgsl-float-float.js';
 
 const TILE = 16;
@@ -217,47 +218,16 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 /** Dispatches one block and reads back its slices' (hi, lo) pairs as f32 (slices × r × r × 2). */
 async function runBlock(gpu: GpuContext, pipeline: GPUComputePipeline, block: Float32Array, rows: number, r: number, slices: number): Promise<Float32Array> {
   const { device, usage } = gpu;
-  const created: GPUBuffer[] = [];
-  const buffer = (size: number, flags: number): GPUBuffer => {
-    const buf = device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: flags });
-    created.push(buf);
-    return buf;
-  };
-  const outBytes = slices * r * r * 8;
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  let result: Float32Array | undefined;
-  let failure: GPUError | null = null;
-  try {
+  return runGpuJob(gpu, `WebGPU Gram ${r}×${r} over ${rows} rows`, async (buffer) => {
+    const outBytes = slices * r * r * 8;
     const params = buffer(16, usage.UNIFORM | usage.COPY_DST);
     device.queue.writeBuffer(params, 0, new Uint32Array([r, rows, 0, 0]));
     const xBuf = buffer(block.byteLength, usage.STORAGE | usage.COPY_DST);
     device.queue.writeBuffer(xBuf, 0, block);
     const outBuf = buffer(outBytes, usage.STORAGE | usage.COPY_SRC);
-    const readBuf = buffer(outBytes, usage.MAP_READ | usage.COPY_DST);
-    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [params, xBuf, outBuf].map((buf, binding) => ({ binding, resource: { buffer: buf } })) });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
     const tiles = Math.ceil(r / TILE);
-    pass.dispatchWorkgroups(tiles, tiles, slices);
-    pass.end();
-    encoder.copyBufferToBuffer(outBuf, 0, readBuf, 0, outBytes);
-    device.queue.submit([encoder.finish()]);
-    await readBuf.mapAsync(gpu.mapRead, 0, outBytes);
-    result = new Float32Array(readBuf.getMappedRange(0, outBytes).slice(0));
-    readBuf.unmap();
-  } finally {
-    const oom = await device.popErrorScope();
-    const invalid = await device.popErrorScope();
-    for (const buf of created) buf.destroy();
-    failure = oom ?? invalid;
-  }
-  if (failure || !result) {
-    throw new EngineError('gpu-error', `WebGPU Gram ${r}×${r} over ${rows} rows failed on ${gpu.adapter.label}: ${failure?.message ?? 'no result'}`, { hint: 'Use --backend wasm; please report this with the adapter named above.' });
-  }
-  return result;
+    return new Float32Array(await dispatchAndRead(gpu, buffer, pipeline, [params, xBuf, outBuf], [tiles, tiles, slices], outBuf, outBytes));
+  });
 }
 
 const checks = new WeakMap<GPUDevice, Promise<string | undefined>>();

@@ -4,12 +4,13 @@
  * not fit the adapter's largest storage binding, or a grid past its dispatch limit, go to `fallback` (the tfjs
  * backend beside it), so a product never fails for size.
  */
-import { CancelledError, EngineError } from '../../errors.js';
+import { CancelledError } from '../../errors.js';
 import type { LinearOperator } from '../../linalg/randomized-svd.js';
 import type { MatMul } from '../matmul.js';
 import { checkMatMulShapes } from '../tfjs-matmul.js';
 import type { DisposableOperator } from '../tfjs-operator.js';
 import type { GpuContext } from './gpu-device.js';
+import { dispatchAndRead, runGpuJob } from './gpu-job.js';
 
 const TILE = 16;
 
@@ -75,51 +76,20 @@ function fits(gpu: GpuContext, m: number, k: number, n: number): boolean {
 /** A is a host array or a GPU buffer already holding it (the resident operator). */
 async function runMatMul(gpu: GpuContext, a: Float32Array | GPUBuffer, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Promise<Float32Array> {
   const { device, usage } = gpu;
-  const created: GPUBuffer[] = [];
-  const buffer = (size: number, flags: number): GPUBuffer => {
-    const buf = device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: flags });
-    created.push(buf);
-    return buf;
-  };
-  const upload = (data: Float32Array): GPUBuffer => {
-    const buf = buffer(data.byteLength, usage.STORAGE | usage.COPY_DST);
-    if (data.length > 0) device.queue.writeBuffer(buf, 0, data);
-    return buf;
-  };
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  let result: Float32Array | undefined;
-  let failure: GPUError | null = null;
-  try {
+  return runGpuJob(gpu, `WebGPU matmul ${m}×${k}·${k}×${n}`, async (buffer) => {
+    const upload = (data: Float32Array): GPUBuffer => {
+      const buf = buffer(data.byteLength, usage.STORAGE | usage.COPY_DST);
+      if (data.length > 0) device.queue.writeBuffer(buf, 0, data);
+      return buf;
+    };
     const params = buffer(16, usage.UNIFORM | usage.COPY_DST);
     device.queue.writeBuffer(params, 0, new Uint32Array([m, k, n, 0]));
     const aBuf = a instanceof Float32Array ? upload(a) : a;
     const bBuf = upload(b);
     const outBuf = buffer(m * n * 4, usage.STORAGE | usage.COPY_SRC);
-    const readBuf = buffer(m * n * 4, usage.MAP_READ | usage.COPY_DST);
     const pipeline = matmulPipeline(device, transposeA, transposeB);
-    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [params, aBuf, bBuf, outBuf].map((buf, binding) => ({ binding, resource: { buffer: buf } })) });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(n / TILE), Math.ceil(m / TILE));
-    pass.end();
-    encoder.copyBufferToBuffer(outBuf, 0, readBuf, 0, m * n * 4);
-    device.queue.submit([encoder.finish()]);
-    await readBuf.mapAsync(gpu.mapRead, 0, m * n * 4);
-    result = new Float32Array(readBuf.getMappedRange(0, m * n * 4).slice(0));
-    readBuf.unmap();
-  } finally {
-    const oom = await device.popErrorScope();
-    const invalid = await device.popErrorScope();
-    for (const buf of created) buf.destroy();
-    failure = oom ?? invalid;
-  }
-  if (failure || !result) {
-    throw new EngineError('gpu-error', `WebGPU matmul ${m}×${k}·${k}×${n} failed on ${gpu.adapter.label}: ${failure?.message ?? 'no result'}`, { hint: 'Use --backend wasm; please report this with the adapter named above.' });
-  }
-  return result;
+    return new Float32Array(await dispatchAndRead(gpu, buffer, pipeline, [params, aBuf, bBuf, outBuf], [Math.ceil(n / TILE), Math.ceil(m / TILE), 1], outBuf, m * n * 4));
+  });
 }
 
 /** MatMul on the GPU; sizes past the device's limits go to `fallback`. */

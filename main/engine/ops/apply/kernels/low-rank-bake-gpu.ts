@@ -8,6 +8,7 @@
  */
 import { CancelledError, EngineError } from '../../../errors.js';
 import type { GpuContext } from '../../../compute/webgpu/gpu-device.js';
+import { runGpuJob } from '../../../compute/webgpu/gpu-job.js';
 import { WGSL_FLOAT_CODECS, wgslEncoder, wgslLoad } from './wgsl-float-codecs.js';
 import { copyOrCast, packUp, readerOf, stackDown } from './block-helpers.js';
 import { segments, type BaseReader, type LowRankBakeInput, type LowRankPatch, type OutputSink } from './low-rank-bake.js';
@@ -139,16 +140,8 @@ async function bakeSegment(gpu: GpuContext, read: BaseReader, input: LowRankBake
   const inBytes = roundUp4(blockRows * cols * inSize);
   const outBytes = roundUp4(blockRows * cols * outSize);
 
-  const buffers: GPUBuffer[] = [];
-  const buffer = (size: number, flags: number, label: string): GPUBuffer => {
-    const b = device.createBuffer({ size: Math.max(4, size), usage: flags, label });
-    buffers.push(b);
-    return b;
-  };
-  let failure: GPUError | null = null;
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  try {
+  // The blocks already sent are garbage if the job fails: the throw abandons the caller's write (no partial output).
+  await runGpuJob(gpu, 'WebGPU bake', async (buffer) => {
     const params = buffer(32, usage.UNIFORM | usage.COPY_DST, 'bake params');
     const endsBuf = buffer(patches.length * 4, usage.STORAGE | usage.COPY_DST, 'bake rank ends');
     const downBuf = buffer(rank * cols * 4, usage.STORAGE | usage.COPY_DST, 'bake down');
@@ -200,12 +193,5 @@ async function bakeSegment(gpu: GpuContext, read: BaseReader, input: LowRankBake
         readBuf.unmap();
       }
     }
-  } finally {
-    const oom = await device.popErrorScope();
-    const invalid = await device.popErrorScope();
-    for (const b of buffers) b.destroy();
-    failure = oom ?? invalid;
-  }
-  // The blocks already sent are garbage: the throw abandons the caller's write (no partial output).
-  if (failure) throw new EngineError('gpu-error', `WebGPU bake failed on ${gpu.adapter.label}: ${failure.message}`, { hint: 'Use --backend wasm; please report this with the adapter named above.' });
+  });
 }
