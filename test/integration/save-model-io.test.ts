@@ -97,7 +97,7 @@ describe('input hashes on a worker', () => {
     expect(h.sshsModelHash).toBe(sha(bytes.subarray(dataStart)));
   });
 
-  it('merge with a cold hash cache: the recipe holds the base and LoRA hashes, the cache is filled, the tensors equal a run without hashing', async () => {
+  it('merge with a cold hash cache: the recipe holds the base and LoRA hashes, the cache is filled, the tensors equal a run without hashing; extract holds both checkpoints\' hashes', async () => {
     const cacheDir = mkdtempSync(path.join(dir, 'cache-'));
     const hashed = path.join(dir, 'hashed.safetensors');
     const plain = path.join(dir, 'plain.safetensors');
@@ -116,5 +116,18 @@ describe('input hashes on a worker', () => {
     const cache = new HashCache(cacheDir);
     expect((await cache.get(basePath))?.sha256).toBe(byRole.get('base')?.sha256);
     expect(await cache.get(basePath)).toEqual(await computeFileHashes(basePath));
+
+    // Save LoRA takes the same route: extract's recipe holds both checkpoints' hashes, computed on a worker.
+    const extracted = path.join(dir, 'extracted.safetensors');
+    const freshCache = mkdtempSync(path.join(dir, 'cache-'));
+    const r3 = await runCliProcess(['extract', '--base', basePath, '--tuned', plain, '--rank', '2', '--out', extracted, '--quiet'], { env: { LORA_STUDIO_CACHE_DIR: freshCache } });
+    expect(r3.code, r3.stderr).toBe(0);
+    const g = await SafetensorsFile.open(extracted);
+    const loraRecipe = JSON.parse(g.metadata[RECIPE_KEY]!) as { inputs: { path: string; files: { sha256: string }[] }[] };
+    await g.close();
+    const byPath = new Map(loraRecipe.inputs.map((i) => [path.resolve(i.path), i.files[0]?.sha256]));
+    expect(byPath.get(path.resolve(basePath))).toBe(sha(readFileSync(basePath)));
+    expect(byPath.get(path.resolve(plain))).toBe(sha(readFileSync(plain)));
+    expect((await new HashCache(freshCache).get(plain))?.sha256).toBe(sha(readFileSync(plain)));
   });
 });
