@@ -29,15 +29,42 @@ export function outputOverflowCheck(job: TensorJob): OverflowCheck | undefined {
     return Number.isFinite(decodeFloat(base.subarray(index * size, (index + 1) * size), job.entry.dtype)[0]!);
   };
   return (bytes, offset) => {
-    const n = bytes.byteLength >>> 1;
-    const words = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : Uint16Array.from({ length: n }, (_, i) => bytes[2 * i]! | (bytes[2 * i + 1]! << 8));
-    for (let i = 0; i < n; i++) {
-      if ((words[i]! & mask) !== mask) continue;
+    const halves = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 1) : new Uint16Array(bytes.slice().buffer);
+    for (let i = nextAllOnesExponent(halves, mask, 0); i >= 0; i = nextAllOnesExponent(halves, mask, i + 1)) {
       const index = (offset >>> 1) + i;
       if (!baseIsFinite(index)) continue;
       throw overflowError(job, index);
     }
   };
+}
+
+/**
+ * The first index ≥ `from` of a value in `halves` whose exponent bits (`mask`: 0x7c00 for F16, 0x7f80 for
+ * BF16) are all ones, or -1. Two values per 32-bit word: y = ~w & mask·2 has a zero half exactly where an
+ * exponent is all ones, and (y − lowest mask bit·2) then sets that half's top bit (a borrow), never another's;
+ * so a word without one costs a not, an and, a subtract and a test. This runs over every value a bake writes.
+ */
+export function nextAllOnesExponent(halves: Uint16Array, mask: number, from: number): number {
+  const n = halves.length;
+  let i = from;
+  const aligned = (halves.byteOffset + 2 * i) % 4 === 0 ? i : i + 1;
+  for (; i < Math.min(aligned, n); i++) if ((halves[i]! & mask) === mask) return i;
+  if (i >= n) return -1;
+  const words = new Uint32Array(halves.buffer, halves.byteOffset + 2 * i, (n - i) >>> 1);
+  const pair = mask | (mask << 16);
+  const borrow = (mask & -mask) * 0x10001;
+  const hit = (w: number): number => {
+    const at = i + 2 * w;
+    return (halves[at]! & mask) === mask ? at : at + 1;
+  };
+  let w = 0;
+  // Four words per test while none has one (the common case); the word that has one is found after.
+  for (const end4 = words.length - 3; w < end4; w += 4) {
+    if ((((~words[w]! & pair) - borrow) | ((~words[w + 1]! & pair) - borrow) | ((~words[w + 2]! & pair) - borrow) | ((~words[w + 3]! & pair) - borrow)) & 0x80008000) break;
+  }
+  for (; w < words.length; w++) if (((~words[w]! & pair) - borrow) & 0x80008000) return hit(w);
+  for (i += 2 * words.length; i < n; i++) if ((halves[i]! & mask) === mask) return i;
+  return -1;
 }
 
 function overflowError(job: TensorJob, index: number): EngineError {
