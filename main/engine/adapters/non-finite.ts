@@ -7,7 +7,7 @@
  */
 import { referenceMatMul } from '../compute/matmul.js';
 import { throwIfAborted } from '../errors.js';
-import { isFloatDType } from '../tensor-io/dtypes.js';
+import { HALF_FLOAT_BITS, isFloatDType } from '../tensor-io/dtypes.js';
 import { decodeFloat } from '../tensor-io/float-convert.js';
 import { computeModuleDelta } from './delta.js';
 import { AdapterError } from './errors.js';
@@ -44,17 +44,14 @@ function scan(values: Float32Array): TensorScan {
   return { nan, inf, maxAbs };
 }
 
-/** Sign-free bit layout of the 16-bit floats: all-ones exponent is Inf (zero mantissa) or NaN. */
-const HALF_LAYOUT = { F16: { exponent: 0x7c00, mantissa: 0x03ff }, BF16: { exponent: 0x7f80, mantissa: 0x007f } } as const;
-
 /**
  * scan() on F16 / BF16 bytes without decoding them: a finite value's magnitude grows with its bits below the
  * sign, so the largest of those, decoded alone, is the max-abs (about 10× faster than decode + scan: Load
  * LoRA scans every factor, on the critical path of a bake).
  */
-export function scanHalf(bytes: Uint8Array, dtype: keyof typeof HALF_LAYOUT): TensorScan {
+export function scanHalf(bytes: Uint8Array, dtype: keyof typeof HALF_FLOAT_BITS): TensorScan {
   const bits = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) : new Uint16Array(bytes.slice().buffer);
-  const { exponent, mantissa } = HALF_LAYOUT[dtype];
+  const { exponent, mantissa } = HALF_FLOAT_BITS[dtype];
   let nan = 0;
   let inf = 0;
   let largest = 0;

@@ -32,7 +32,9 @@ function pieces(run: Run, maxBytes: number): SaveUnit[] {
   const units: SaveUnit[] = [];
   let next = 0;
   let tensorEnd = 0;
-  for (let start = 0; start < run.length || units.length === 0; start += size) {
+  // size·(count − 1) < length, so no piece is empty (an empty run is one empty piece, completing its empty tensors).
+  for (let k = 0; k < count; k++) {
+    const start = k * size;
     const end = Math.min(run.length, start + size);
     const completes: TensorJob[] = [];
     while (next < run.jobs.length && tensorEnd + run.jobs[next]!.entry.byteLength <= end) {
@@ -41,7 +43,6 @@ function pieces(run: Run, maxBytes: number): SaveUnit[] {
     }
     const covering = completes.length > 0 ? completes : [run.jobs[next]!];
     units.push({ type: 'range', completes, range: { src: run.src, srcOffset: run.srcOffset + start, dst: run.dst, dstOffset: run.dstOffset + start, length: end - start, what: describe(covering) } });
-    if (end === run.length) break;
   }
   return units;
 }

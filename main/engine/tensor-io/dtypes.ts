@@ -31,6 +31,9 @@ export function isDType(s: string): s is DType {
   return Object.prototype.hasOwnProperty.call(DTYPE_INFO, s);
 }
 
+/** Bit layout of the 16-bit floats below the sign bit: an all-ones exponent is ±Inf (zero mantissa) or NaN. */
+export const HALF_FLOAT_BITS = { F16: { exponent: 0x7c00, mantissa: 0x03ff }, BF16: { exponent: 0x7f80, mantissa: 0x007f } } as const;
+
 export function isFloatDType(d: DType): boolean {
   return DTYPE_INFO[d].float;
 }

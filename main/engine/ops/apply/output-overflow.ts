@@ -7,21 +7,18 @@
  * F32 / fp8 outputs (F32 overflow is refused earlier, in the LoRA's ΔW; fp8 has its own overflow policy).
  */
 import { EngineError } from '../../errors.js';
-import { DTYPE_INFO } from '../../tensor-io/dtypes.js';
+import { DTYPE_INFO, HALF_FLOAT_BITS } from '../../tensor-io/dtypes.js';
 import { decodeFloat } from '../../tensor-io/float-convert.js';
 import { readTensorBytesSync } from '../../tensor-io/positional-read.js';
 import type { TensorJob } from './patch-spec.js';
-
-/** Bits that are all ones exactly in ±Inf and NaN. */
-const EXPONENT_MASK: Readonly<Record<string, number>> = { F16: 0x7c00, BF16: 0x7f80 };
 
 /** Output bytes at `offset` of the tensor; throws EngineError 'output-overflow' at the first overflowed value. */
 export type OverflowCheck = (bytes: Uint8Array, offset: number) => void;
 
 /** The check for a patched F16 / BF16 output, or undefined where there is nothing to check. */
 export function outputOverflowCheck(job: TensorJob): OverflowCheck | undefined {
-  const mask = EXPONENT_MASK[job.outDtype];
-  if (mask === undefined || job.patches.length === 0 || job.allowOverflow) return undefined;
+  if ((job.outDtype !== 'F16' && job.outDtype !== 'BF16') || job.patches.length === 0 || job.allowOverflow) return undefined;
+  const mask = HALF_FLOAT_BITS[job.outDtype].exponent;
   let base: Uint8Array | undefined;
   const baseIsFinite = (index: number): boolean => {
     base ??= readTensorBytesSync(job.entry);
