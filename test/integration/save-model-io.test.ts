@@ -95,6 +95,7 @@ describe('input hashes on a worker', () => {
     expect(h.sha256).toBe(sha(bytes));
     const dataStart = 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(h.sshsModelHash).toBe(sha(bytes.subarray(dataStart)));
+    expect(await workerHasher(pool)(basePath, { dataHash: false })).toEqual({ ...h, sshsModelHash: undefined });
   });
 
   it('merge with a cold hash cache: the recipe holds the base and LoRA hashes, the cache is filled, the tensors equal a run without hashing; extract holds both checkpoints\' hashes', async () => {
@@ -112,10 +113,14 @@ describe('input hashes on a worker', () => {
     await f.close();
     const byRole = new Map(recipe.inputs.map((i) => [i.role, i.files[0]!]));
     expect(byRole.get('base')?.sha256).toBe(sha(readFileSync(basePath)));
-    expect(byRole.get('lora')?.sha256).toBe(sha(readFileSync(loraPath)));
+    const loraBytes = new Uint8Array(readFileSync(loraPath));
+    expect(byRole.get('lora')?.sha256).toBe(sha(loraBytes));
+    // kohya's data-section hash identifies LoRAs: recorded for the LoRA, not computed for the checkpoint.
+    expect(byRole.get('lora')?.sshsModelHash).toBe(sha(loraBytes.subarray(8 + Number(new DataView(loraBytes.buffer).getBigUint64(0, true)))));
+    expect(byRole.get('base')).not.toHaveProperty('sshsModelHash');
     const cache = new HashCache(cacheDir);
-    expect((await cache.get(basePath))?.sha256).toBe(byRole.get('base')?.sha256);
-    expect(await cache.get(basePath)).toEqual(await computeFileHashes(basePath));
+    expect((await cache.get(basePath, { dataHash: false }))?.sha256).toBe(byRole.get('base')?.sha256);
+    expect(await cache.get(basePath, { dataHash: false })).toEqual(await computeFileHashes(basePath, { dataHash: false }));
 
     // Save LoRA takes the same route: extract's recipe holds both checkpoints' hashes, computed on a worker.
     const extracted = path.join(dir, 'extracted.safetensors');

@@ -14,12 +14,16 @@ export interface RecipeInput {
   [key: string]: unknown;
 }
 
-/** The input's record with the hashes of its files (cached, or computed by `hasher` and cached). */
+/**
+ * The input's record with the hashes of its files (cached, or computed by `hasher` and cached). kohya's
+ * sshs_model_hash is recorded for LoRA inputs only: it is how LoRAs are looked up, and on a checkpoint it would
+ * be a second sha256 stream over gigabytes, doubling the CPU time a first run spends hashing.
+ */
 export async function hashInput(role: string, input: string, files: readonly string[], extra: Record<string, unknown> = {}, signal?: AbortSignal, hasher?: FileHasher): Promise<RecipeInput> {
   const hashed = [];
   for (const f of files) {
-    const h = await getFileHashes(f, { signal, ...(hasher ? { hasher } : {}) });
-    hashed.push({ name: path.basename(f), sha256: h.sha256, autoV2: h.autoV2, sshsModelHash: h.sshsModelHash });
+    const h = await getFileHashes(f, { signal, dataHash: role === 'lora', ...(hasher ? { hasher } : {}) });
+    hashed.push({ name: path.basename(f), sha256: h.sha256, autoV2: h.autoV2, ...(h.sshsModelHash ? { sshsModelHash: h.sshsModelHash } : {}) });
   }
   return { role, path: input, files: hashed, ...extra };
 }

@@ -23,6 +23,8 @@ interface CacheEntry {
   ino: number;
   usedAt: number;
   hashes: FileHashes;
+  /** false when the hashes were computed without kohya's data-section hash (HashOptions.dataHash); absent: with it. */
+  dataHash?: boolean;
 }
 
 interface CacheFile {
@@ -50,7 +52,8 @@ function isEntry(v: unknown): v is CacheEntry {
     typeof h.sha256 === 'string' &&
     typeof h.autoV2 === 'string' &&
     typeof h.sshsLegacyHash === 'string' &&
-    (h.sshsModelHash === undefined || typeof h.sshsModelHash === 'string')
+    (h.sshsModelHash === undefined || typeof h.sshsModelHash === 'string') &&
+    (e.dataHash === undefined || typeof e.dataHash === 'boolean')
   );
 }
 
@@ -75,22 +78,29 @@ export class HashCache {
     return entries;
   }
 
-  /** The cached hashes of `file` if it has not changed since they were computed. */
-  async get(file: string): Promise<FileHashes | undefined> {
+  /**
+   * The cached hashes of `file` if it has not changed since they were computed; with `dataHash` (default true),
+   * only an entry that holds the data-section hash.
+   */
+  async get(file: string, options: { dataHash?: boolean } = {}): Promise<FileHashes | undefined> {
     const key = await realpath(file);
     const st = await stat(key);
     const e = (await this.load()).get(key);
     if (!e || e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ino !== st.ino) return undefined;
+    if (options.dataHash !== false && e.dataHash === false) return undefined;
     return e.hashes;
   }
 
-  /** Records hashes for `file` as it is now (call right after hashing it). Cache write failures are ignored. */
-  async set(file: string, hashes: FileHashes, identity?: { size: number; mtimeMs: number; ino: number }): Promise<void> {
+  /**
+   * Records hashes for `file` as it is now (call right after hashing it); `dataHash: false` when they were
+   * computed without the data-section hash. Cache write failures are ignored.
+   */
+  async set(file: string, hashes: FileHashes, identity?: { size: number; mtimeMs: number; ino: number }, options: { dataHash?: boolean } = {}): Promise<void> {
     try {
       const key = await realpath(file);
       const st = identity ?? (await stat(key));
       const entries = await this.load();
-      entries.set(key, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, usedAt: Date.now(), hashes });
+      entries.set(key, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, usedAt: Date.now(), hashes, ...(options.dataHash === false ? { dataHash: false } : {}) });
       const kept = [...entries].sort(([, a], [, b]) => b.usedAt - a.usedAt).slice(0, MAX_ENTRIES);
       const out: CacheFile = { version: CACHE_VERSION, entries: {} };
       for (const [k, v] of kept) Object.defineProperty(out.entries, k, { value: v, enumerable: true });
@@ -119,13 +129,14 @@ export type FileHasher = (file: string, options: HashOptions) => Promise<FileHas
  */
 export async function getFileHashes(file: string, options: HashOptions & { cache?: HashCache | false; hasher?: FileHasher } = {}): Promise<FileHashes> {
   const cache = options.cache === false ? undefined : (options.cache ?? new HashCache());
+  const dataHash = { dataHash: options.dataHash !== false };
   if (cache) {
-    const hit = await cache.get(file).catch(() => undefined);
+    const hit = await cache.get(file, dataHash).catch(() => undefined);
     if (hit) return hit;
   }
   // Identity before hashing: if the file changes while we read it, the entry will not match it afterwards.
   const before = await stat(file);
   const hashes = await (options.hasher ?? computeFileHashes)(file, options);
-  await cache?.set(file, hashes, { size: before.size, mtimeMs: before.mtimeMs, ino: before.ino });
+  await cache?.set(file, hashes, { size: before.size, mtimeMs: before.mtimeMs, ino: before.ino }, dataHash);
   return hashes;
 }

@@ -20,7 +20,7 @@ export interface FileHashes {
   sha256: string;
   /** Civitai AutoV2: the first 10 hex digits of sha256 (Civitai shows them upper-case). */
   autoV2: string;
-  /** kohya sshs_model_hash (sha256 of the data section); undefined when the file is not safetensors. */
+  /** kohya sshs_model_hash (sha256 of the data section); undefined when the file is not safetensors or `dataHash` was false. */
   sshsModelHash: string | undefined;
   /** kohya sshs_legacy_hash / A1111 legacy hash: 8 hex digits. */
   sshsLegacyHash: string;
@@ -28,15 +28,19 @@ export interface FileHashes {
 
 export interface HashOptions {
   signal?: AbortSignal;
+  /**
+   * false: skip kohya's sshs_model_hash. It identifies LoRAs (additional-networks looks them up by it); for a
+   * checkpoint it is a second sha256 stream over the whole file, which doubles the hashing's CPU time. Default true.
+   */
+  dataHash?: boolean;
   /** Called after each chunk with bytes hashed so far and the file size. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /**
- * Read size. Hashing runs on the engine's main thread while the workers write an output (the recipe's input
- * hashes): each chunk's sha256 work blocks that thread's event loop, which hands the workers their next
- * task, so chunks stay small (1 MiB: about 1 ms for both sha256 streams; hashing speed is the same from
- * 256 KiB to 8 MiB).
+ * Read size. Where hashing runs on the engine's main thread (Inspect), each chunk's sha256 work blocks that
+ * thread's event loop, so chunks stay small (1 MiB: about 1 ms for both sha256 streams; hashing speed is the
+ * same from 256 KiB to 8 MiB).
  */
 const CHUNK = 1024 * 1024;
 
@@ -88,11 +92,12 @@ export class FileHashAccumulator {
   }
 }
 
-/** Every hash of FileHashes in one pass over the file (two sha256 streams; reading overlaps hashing). */
+/** Every hash of FileHashes in one pass over the file (one or two sha256 streams; reading overlaps hashing). */
 export async function computeFileHashes(file: string, options: HashOptions = {}): Promise<FileHashes> {
   const { fh, size } = await openReadOnly(file);
   try {
-    const hashes = new FileHashAccumulator(safetensorsDataStart(await readExactly(fh, file, 0, Math.min(8, size)), size));
+    const dataStart = options.dataHash === false ? undefined : safetensorsDataStart(await readExactly(fh, file, 0, Math.min(8, size)), size);
+    const hashes = new FileHashAccumulator(dataStart);
     const buffers = [new Uint8Array(Math.min(CHUNK, Math.max(size, 1))), new Uint8Array(Math.min(CHUNK, Math.max(size, 1)))];
     const readChunk = (at: number, i: number) => readExactly(fh, file, at, Math.min(CHUNK, size - at), undefined, buffers[i]!.subarray(0, Math.min(CHUNK, size - at)));
     let at = 0;

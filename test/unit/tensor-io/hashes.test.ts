@@ -116,6 +116,25 @@ describe('hash cache', () => {
     expect(await cache.get(p)).toBeUndefined();
   });
 
+  it('without the data-section hash: one sha256 stream, the same sha256; such an entry serves only requests that skip it', async () => {
+    const cache = new HashCache(tempDir('cache-data'));
+    const p = bigFile('checkpoint-like.safetensors');
+    const bytes = new Uint8Array(readFileSync(p));
+    const light = await getFileHashes(p, { cache, dataHash: false });
+    expect(light.sha256).toBe(sha(bytes));
+    expect(light.sshsLegacyHash).toBe(sha(bytes.subarray(0x100000, 0x110000)).slice(0, 8));
+    expect(light.sshsModelHash).toBeUndefined();
+    expect(await cache.get(p, { dataHash: false })).toEqual(light);
+    expect(await cache.get(p)).toBeUndefined();
+
+    // A request that needs the data-section hash computes it and replaces the entry, which then serves both.
+    const full = await getFileHashes(p, { cache });
+    expect(full.sshsModelHash).toBe(sha(bytes.subarray(8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)))));
+    expect(await cache.get(p)).toEqual(full);
+    await cache.set(p, { ...full, sha256: 'from-cache' });
+    expect((await getFileHashes(p, { cache, dataHash: false })).sha256).toBe('from-cache');
+  });
+
   it('keys by real path, survives a corrupt cache file, and can be bypassed', async () => {
     const cacheDir = tempDir('cache2');
     const cache = new HashCache(cacheDir);
