@@ -42,6 +42,8 @@ export interface LoraValue {
   readonly modules: readonly LoraModuleValue[];
   /** Files this value reads (for output-is-input checks and the recipe). */
   readonly inputs: readonly string[];
+  /** The recipe role of each input that is not a LoRA file (extract's checkpoints: 'base', 'tuned'); others are 'lora'. */
+  readonly inputRoles?: Readonly<Record<string, string>>;
   /** Tensors of the source that are not part of any module, with why (mapping reports show them). */
   readonly unusedKeys: readonly { key: string; reason: string }[];
   /**

@@ -112,6 +112,7 @@ export async function extractLora(base: BaseModel, tuned: BaseModel, options: Ex
     architecture: base.keyMap.architecture,
     modules: kept,
     inputs: [...base.source.files, ...tuned.source.files],
+    inputRoles: Object.fromEntries([...base.source.files.map((f) => [f, 'base']), ...tuned.source.files.map((f) => [f, 'tuned'])]),
     unusedKeys: [],
   };
   return { lora, report, modules };
