@@ -36,6 +36,12 @@ export interface WorkerPoolOptions {
   wasmDir?: string;
   /** How long a cancelled running task may take to stop before its worker is replaced (default 2000 ms). */
   cancelGraceMs?: number;
+  /**
+   * Map the workers' stacks to the TypeScript sources (dist has linked maps). Default: when LORA_STUDIO_DEBUG is
+   * set (the CLI prints stacks then) or the process itself runs with --enable-source-maps. Off otherwise:
+   * loading the maps costs each worker ~75 ms of CPU at every start.
+   */
+  sourceMaps?: boolean;
 }
 
 export interface RunOptions {
@@ -97,6 +103,7 @@ export class WorkerPool {
   private readonly maxQueue: number;
   private readonly cancelGraceMs: number;
   private readonly workerData: EngineWorkerData;
+  private readonly execArgv: string[];
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly spaceWaiters: Array<() => void> = [];
@@ -113,6 +120,7 @@ export class WorkerPool {
     this.cancelGraceMs = opts.cancelGraceMs ?? 2000;
     this.script = resolveWorkerScript(opts.script);
     this.workerData = { backend: opts.backend, wasmDir: opts.wasmDir };
+    this.execArgv = [...process.execArgv, ...((opts.sourceMaps ?? Boolean(process.env.LORA_STUDIO_DEBUG)) ? ['--enable-source-maps'] : [])];
     for (let i = 0; i < this.size; i++) this.spawn();
   }
 
@@ -195,9 +203,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    // Errors sent back carry the worker's stack: map it to the TypeScript sources (dist has linked maps).
-    const execArgv = [...process.execArgv, '--enable-source-maps'];
-    const worker = new Worker(this.script, { workerData: this.workerData, name: 'lora-studio-engine', execArgv });
+    const worker = new Worker(this.script, { workerData: this.workerData, name: 'lora-studio-engine', execArgv: this.execArgv });
     const slot: Slot = { worker, state: 'starting', orphaned: false };
     this.slots.push(slot);
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));

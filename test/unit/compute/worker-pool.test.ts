@@ -77,7 +77,15 @@ describe('WorkerPool with two workers', () => {
     expect(err).toBeInstanceOf(EngineError);
     const e = err as EngineError;
     expect({ code: e.code, message: e.message, file: e.file, tensor: e.tensor, module: e.module, node: e.node, hint: e.hint }).toEqual(fail);
-    expect(e.stack).toContain('compute/tasks/ping.ts');
+    // Stacks point into the bundle unless source maps are asked for (LORA_STUDIO_DEBUG, or sourceMaps: true).
+    expect(e.stack).toContain('engine-worker.js');
+    const mapped = new WorkerPool({ size: 1, sourceMaps: true });
+    try {
+      const mappedErr = (await mapped.run('ping', { fail }).catch((x: unknown) => x)) as EngineError;
+      expect(mappedErr.stack).toContain('compute/tasks/ping.ts');
+    } finally {
+      await mapped.close();
+    }
   });
 
   it('refuses an unknown task by name', async () => {
