@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
 
@@ -117,4 +118,23 @@ export function writePooledSafetensors(file: string, specs: readonly { key: stri
     closeSync(fd);
   }
   return statSync(file).size;
+}
+
+export interface TimedCommand {
+  seconds: number;
+  maxRssMB: number;
+  /** CPU time of the command and its threads (GNU time's %U and %S). */
+  userSeconds: number;
+  sysSeconds: number;
+  code: number | null;
+  stderr: string;
+}
+
+/** Runs a command under GNU time: wall time, peak RSS and CPU time. */
+export function timedCommand(cmd: string, cmdArgs: readonly string[], env: NodeJS.ProcessEnv = process.env): TimedCommand {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M CPU_USER=%U CPU_SYS=%S', cmd, ...cmdArgs], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /MAXRSS_KB=(\d+) CPU_USER=([\d.]+) CPU_SYS=([\d.]+)/.exec(r.stderr);
+  return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, userSeconds: m ? Number(m[2]) : Number.NaN, sysSeconds: m ? Number(m[3]) : Number.NaN, code: r.status, stderr: r.stderr };
 }

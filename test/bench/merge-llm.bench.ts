@@ -4,7 +4,7 @@
  * sharded output. Prints, in one run: `cp` + `sync` of the shards, the merge's wall time and peak RSS (GNU
  * time), with and without input hashing (hash cache cold), and their ratios.
  *
- *   node scripts/build.mjs main && npx tsx test/bench/merge-llm.bench.ts [--layers 32] [--rank 16] [--dir /tmp/x] [--keep]
+ *   node scripts/build.mjs main && npx tsx test/bench/merge-llm.bench.ts [--layers 32] [--rank 16] [--dir /tmp/x] [--keep] [--repeat 2]
  *
  * Needs about twice the checkpoint's size free on disk at once (base + output; the cp copy is removed before
  * the merge runs). --layers 4 gives a ~4 GB model with the same embedding and head (1 GB each), the tensors
@@ -18,7 +18,7 @@ import { MISTRAL_7B, llamaTensors, type LlamaConfig } from '../../main/engine/na
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
-import { valuePool, writePooledSafetensors } from './bench-util.js';
+import { timedCommand, valuePool, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -27,6 +27,7 @@ const opt = (name: string, def: string): string => {
 };
 const layers = Number(opt('layers', '32'));
 const rank = Number(opt('rank', '16'));
+const repeat = Math.max(1, Number(opt('repeat', '1')));
 const dir = opt('dir', path.join(tmpdir(), 'lora-studio-bench-llm'));
 const keep = args.includes('--keep');
 const SHARD_BYTES = 5e9;
@@ -101,20 +102,6 @@ function writeAdapter(cfg: LlamaConfig): number {
   return bytes.byteLength;
 }
 
-interface Timed {
-  seconds: number;
-  maxRssMB: number;
-  code: number | null;
-  stderr: string;
-}
-
-function timed(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): Timed {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cmd, ...cmdArgs], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  const seconds = (performance.now() - t0) / 1000;
-  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
-  return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, code: r.status, stderr: r.stderr };
-}
 
 const dirBytes = (d: string): number => readdirSync(d).reduce((a, f) => a + statSync(path.join(d, f)).size, 0);
 const warm = (d: string): void => void spawnSync('sh', ['-c', `cat "${d}"/*.safetensors > /dev/null`]);
@@ -131,38 +118,50 @@ try {
     console.log(`  base: ${(bytes / 1e9).toFixed(2)} GB in ${readdirSync(path.join(dir, 'base')).length - 1} shards, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   console.log(`  adapter: PEFT rank ${rank} on ${TARGETS.join(', ')} of ${layers} layers, ${(writeAdapter(LLAMA3_8B) / 1e6).toFixed(1)} MB`);
-  const copy = path.join(dir, 'cp');
-  rmSync(copy, { recursive: true, force: true });
-  warm(path.join(dir, 'base'));
-  spawnSync('sync');
-  const cp = timed('cp', ['-r', path.join(dir, 'base'), copy]);
-  const t0 = performance.now();
-  spawnSync('sync');
-  const cpSync = cp.seconds + (performance.now() - t0) / 1000;
-  rmSync(copy, { recursive: true, force: true });
-  spawnSync('sync');
-  console.log(`  cp: ${cp.seconds.toFixed(2)} s (page cache only); cp + sync: ${cpSync.toFixed(2)} s`);
   const out = path.join(dir, 'out');
-  for (const variant of [['--no-hash'], []]) {
-    rmSync(out, { recursive: true, force: true });
+  const copy = path.join(dir, 'cp');
+  // Each round: cp + sync of the shards, then the merge without and with input hashing (cold cache), so a
+  // first run's cost over a later one is measured under the same disk conditions.
+  const firstRunCost: string[] = [];
+  for (let round = 1; round <= repeat; round++) {
+    rmSync(copy, { recursive: true, force: true });
     warm(path.join(dir, 'base'));
-    const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
-    const label = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
-    const m = timed(
-      process.execPath,
-      [cliPath, 'merge', '--base', path.join(dir, 'base', 'model.safetensors.index.json'), '--lora', path.join(dir, 'adapter'), '--out', path.join(out, 'model.safetensors'), '--max-shard-size', '5GB', '--quiet', ...variant],
-      { ...process.env, LORA_STUDIO_CACHE_DIR: cacheDir },
-    );
-    if (m.code !== 0) {
-      console.log(m.stderr);
-      throw new Error(`merge failed (${m.code})`);
-    }
-    const outBytes = dirBytes(out);
     spawnSync('sync');
-    rmSync(out, { recursive: true, force: true });
-    rmSync(cacheDir, { recursive: true, force: true });
-    console.log(`  merge ${label}: ${m.seconds.toFixed(2)} s (${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB, ${(outBytes / 1e9).toFixed(2)} GB written`);
+    const cp = timedCommand('cp', ['-r', path.join(dir, 'base'), copy]);
+    const t0 = performance.now();
+    spawnSync('sync');
+    const cpSync = cp.seconds + (performance.now() - t0) / 1000;
+    rmSync(copy, { recursive: true, force: true });
+    spawnSync('sync');
+    console.log(`  round ${round}: cp ${cp.seconds.toFixed(2)} s (page cache only); cp + sync ${cpSync.toFixed(2)} s`);
+    const seconds: number[] = [];
+    for (const variant of [['--no-hash'], []]) {
+      rmSync(out, { recursive: true, force: true });
+      warm(path.join(dir, 'base'));
+      const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
+      const label = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
+      const m = timedCommand(
+        process.execPath,
+        [cliPath, 'merge', '--base', path.join(dir, 'base', 'model.safetensors.index.json'), '--lora', path.join(dir, 'adapter'), '--out', path.join(out, 'model.safetensors'), '--max-shard-size', '5GB', '--quiet', ...variant],
+        { ...process.env, LORA_STUDIO_CACHE_DIR: cacheDir },
+      );
+      if (m.code !== 0) {
+        console.log(m.stderr);
+        throw new Error(`merge failed (${m.code})`);
+      }
+      const outBytes = dirBytes(out);
+      spawnSync('sync');
+      rmSync(out, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+      seconds.push(m.seconds);
+      console.log(
+        `    merge ${label}: ${m.seconds.toFixed(2)} s (${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB, ` +
+          `CPU ${m.userSeconds.toFixed(1)} s user + ${m.sysSeconds.toFixed(1)} s system, ${(outBytes / 1e9).toFixed(2)} GB written`,
+      );
+    }
+    firstRunCost.push((seconds[1]! / seconds[0]!).toFixed(2));
   }
+  console.log(`  cost of a first run (cold hash cache) over a later one, per round: ${firstRunCost.join(' / ')}`);
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }

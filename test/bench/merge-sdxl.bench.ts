@@ -19,7 +19,7 @@ import { elementCountOf, type TensorSpec } from '../../main/engine/naming/archit
 import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
-import { valuePool, writePooledSafetensors } from './bench-util.js';
+import { timedCommand, valuePool, writePooledSafetensors, type TimedCommand } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -64,20 +64,6 @@ function writeLora(file: string, specs: readonly TensorSpec[]): number {
   return targets.length;
 }
 
-interface Timed {
-  seconds: number;
-  maxRssMB: number;
-  code: number | null;
-  stderr: string;
-}
-
-function timed(cmd: string, cmdArgs: string[]): Timed {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const seconds = (performance.now() - t0) / 1000;
-  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
-  return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, code: r.status, stderr: r.stderr };
-}
 
 function modelSpecs(size: string): TensorSpec[] {
   const unet = (specs: TensorSpec[]): TensorSpec[] => specs.filter((s) => s.key.startsWith('model.diffusion_model.'));
@@ -106,13 +92,13 @@ for (const size of sizes) {
   writeLora(lora, specs);
   // Each round: cp + sync of the base, then the merge without and with input hashing, alternated so that
   // the disk's and the page cache's moods (they vary a lot on a VM) hit all three alike; medians at the end.
-  const rows: { cp: number; cpSync: number; merges: Timed[] }[] = [];
+  const rows: { cp: number; cpSync: number; merges: TimedCommand[] }[] = [];
   for (let round = 1; round <= repeat; round++) {
     // Warm the page cache the same way for both (cat to /dev/null), so cp and merge read from the same state.
     spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
     rmSync(copy, { force: true });
     spawnSync('sync');
-    const cp = timed('cp', [base, copy]);
+    const cp = timedCommand('cp', [base, copy]);
     const t0 = performance.now();
     spawnSync('sync');
     const cpSync = cp.seconds + (performance.now() - t0) / 1000;
@@ -120,7 +106,7 @@ for (const size of sizes) {
     spawnSync('sync');
     // Our writer fsyncs its output (a crash never leaves a half-written model): cp + sync is the like-for-like baseline.
     console.log(`  round ${round}: cp ${cp.seconds.toFixed(2)} s (page cache only); cp + sync ${cpSync.toFixed(2)} s`);
-    const merges: Timed[] = [];
+    const merges: TimedCommand[] = [];
     for (const variant of [['--no-hash'], []] as const) {
       rmSync(out, { force: true });
       spawnSync('sh', ['-c', `cat "${base}" > /dev/null`]);
@@ -128,7 +114,7 @@ for (const size of sizes) {
       const env = variant.length === 0 ? 'with input hashing (hash cache cold)' : 'without input hashing';
       const cacheDir = path.join(dir, `hash-cache-${Date.now()}`);
       process.env.LORA_STUDIO_CACHE_DIR = cacheDir;
-      const m = timed(process.execPath, [cliPath, 'merge', '--base', base, '--lora', lora, '--out', out, '--quiet', ...variant]);
+      const m = timedCommand(process.execPath, [cliPath, 'merge', '--base', base, '--lora', lora, '--out', out, '--quiet', ...variant]);
       if (m.code !== 0) {
         console.log(m.stderr);
         throw new Error(`merge failed (${m.code})`);
@@ -136,7 +122,7 @@ for (const size of sizes) {
       spawnSync('sync');
       rmSync(cacheDir, { recursive: true, force: true });
       merges.push(m);
-      console.log(`    merge ${env}: ${m.seconds.toFixed(2)} s (${(m.seconds / cp.seconds).toFixed(2)}× cp, ${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB`);
+      console.log(`    merge ${env}: ${m.seconds.toFixed(2)} s (${(m.seconds / cp.seconds).toFixed(2)}× cp, ${(m.seconds / cpSync).toFixed(2)}× cp + sync), peak RSS ${m.maxRssMB.toFixed(0)} MB, CPU ${m.userSeconds.toFixed(2)} s user + ${m.sysSeconds.toFixed(2)} s system`);
     }
     rows.push({ cp: cp.seconds, cpSync, merges });
   }
