@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): () => void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), 'main', '--quiet'], { stdio: 'inherit', cwd: root });
-  const runDir = mkdtempSync(path.join(os.tmpdir(), 'lora-studio-tests-'));
+  // Vitest runs this once for the root and once per project: the first call makes the folder. Its name is
+  // short because Chromium's and the tests' Unix sockets live under it (108 bytes for a socket's path).
+  if (process.env.LORA_STUDIO_TEST_TMPDIR) return () => undefined;
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'lst-'));
   process.env.TMPDIR = runDir;
+  process.env.LORA_STUDIO_TEST_TMPDIR = runDir;
   return () => rmSync(runDir, { recursive: true, force: true });
 }
