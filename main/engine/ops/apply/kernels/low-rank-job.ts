@@ -88,14 +88,16 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
   throwIfAborted(signal);
   const input = { inDtype, outDtype, rows, cols, patches: lowRank };
   // The webgpu backend takes the patched weights it fits (casts alone stay on the CPU: they are copies).
-  const misfit = gpu && lowRank.length > 0 ? gpuBakeMisfit(gpu, input) : undefined;
-  if (misfit) notOnGpu(misfit.reason, misfit.detail);
-  else if (gpu && lowRank.length > 0) {
-    recordGpuRoute('bake');
-    return {
-      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
-      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
-    };
+  if (gpu && lowRank.length > 0) {
+    const misfit = gpuBakeMisfit(gpu, input);
+    if (!misfit) {
+      recordGpuRoute('bake');
+      return {
+        toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
+        toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
+      };
+    }
+    notOnGpu(misfit.reason, misfit.detail);
   }
   // tfjs-node-gpu: the products on CUDA through the MatMul seam, row block by row block.
   if (currentBackend()?.name === 'node-gpu' && lowRank.length > 0) {
