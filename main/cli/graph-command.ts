@@ -80,6 +80,6 @@ export async function runCompiled(builder: GraphBuilder, document: GraphDocument
 
 /** The written files one per line, or `json` (with ok and files) on stdout. */
 export function printResult(result: CompiledResult, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: true, out: result.outputs[0]?.path, files: result.files, ...extra, reports: result.reports, seconds: result.event.ms / 1000 }, null, 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ ok: true, out: result.outputs[0]?.path, files: result.files, ...extra, reports: result.reports, seconds: result.event.ms / 1000, ...(result.event.gpuRoutes ? { gpuRoutes: result.event.gpuRoutes } : {}) }, null, 2)}\n`);
   else for (const f of result.files) process.stdout.write(`${f}\n`);
 }

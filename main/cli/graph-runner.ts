@@ -1,6 +1,7 @@
 /**
  * Runs a graph document through the engine service, as `lora-studio run` and every command compiled to a graph
- * do: validation first (problems handed to `onInvalid`, which throws), then the run with progress on stderr;
+ * do: validation first (problems handed to `onInvalid`, which throws), then the run with progress on stderr
+ * (the compute line first; under webgpu, where the heavy operations ran, last);
  * Ctrl-C stops it (exit 130, no partial output). Returns the run-finished event of a completed run and the nodes' reports.
  */
 import type { GraphDocument } from '../../shared/graph/document.js';
@@ -8,9 +9,11 @@ import type { Problem } from '../../shared/graph/problems.js';
 import type { Report } from '../../shared/ipc/reports.js';
 import { CancelledError, EngineError } from '../engine/errors.js';
 import { createEngineService, type GraphContext, type RunFinishedEvent } from '../engine/service/engine-service.js';
+import { gpuRouteSummary } from '../../shared/gpu-route-summary.js';
 import { abortOnSignals } from './abort.js';
 import { UsageError } from './errors.js';
 import { createRunLog } from './commands/run-output.js';
+import { terminalField } from './terminal-text.js';
 
 export interface GraphRunOptions {
   readonly workers?: string;
@@ -54,13 +57,13 @@ export async function runGraphDocument(document: GraphDocument, options: GraphRu
     });
     const start = await service.runGraph(document, { ...(options.onlyNodes ? { onlyNodes: [...options.onlyNodes] } : {}), ...(options.overwrite ? { overwrite: true } : {}) }, options.context);
     if (start.status !== 'started') options.onInvalid(start.status === 'invalid' ? start.problems : []);
-    if (!options.quiet) {
-      const backend = await service.getBackendInfo();
-      process.stderr.write(`compute: ${backend.active} (${backend.detail})\n`);
-    }
+    const backend = options.quiet ? undefined : await service.getBackendInfo();
+    if (backend) process.stderr.write(`compute: ${backend.active} (${backend.detail})\n`);
     const stop = (): void => void service.stopRun(start.runId);
     controller.signal.addEventListener('abort', stop, { once: true });
     const finished = await service.waitForRun(start.runId);
+    const routes = backend && gpuRouteSummary(finished.gpuRoutes, backend.adapter);
+    if (routes) process.stderr.write(`${terminalField(routes)}\n`);
     options.onFinished?.(finished);
     if (finished.status === 'cancelled') throw new CancelledError(undefined, finished.outputs.files.map((f) => f.path));
     if (finished.status === 'failed') {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { problemSchema } from '../graph/problems.js';
+import { gpuRoutesSchema } from './gpu-routes.js';
 import { reportSchema } from './reports.js';
 import { runOutputsSchema } from './runs.js';
 
@@ -71,6 +72,8 @@ export const runFinishedEventSchema = z.object({
   outputs: runOutputsSchema,
   /** Failed runs: the first error (a node's, or the run's own, e.g. insufficient memory). */
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), nodeId: z.string().optional() }).optional(),
+  /** Under the webgpu backend: what the heavy operations ran on (GPU, or the CPU and why), from every thread. */
+  gpuRoutes: gpuRoutesSchema.optional(),
 });
 
 export const logEventSchema = z.object({

@@ -3,6 +3,7 @@ export * from './contract.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './files.js';
+export * from './gpu-routes.js';
 export * from './inspection.js';
 export * from './reports.js';
 export * from './runs.js';

@@ -20,6 +20,9 @@ export async function testGpu(): Promise<TestGpu> {
   return { gpu: undefined, reason };
 }
 
+/** The adapter's device name as a RegExp source, to match the CLI's stderr lines that name it. */
+export const devicePattern = (gpu: GpuContext): string => gpu.adapter.device.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** 16-bit patterns as ordered integers (−0 = +0), for ulp distances. */
 export const ordered16 = (h: number): number => (h & 0x8000 ? -(h & 0x7fff) : h);
 

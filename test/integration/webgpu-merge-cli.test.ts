@@ -1,8 +1,9 @@
 /**
  * `lora-studio merge --backend webgpu` end to end on whatever adapter Dawn finds (llvmpipe on CI): the fused
  * bake runs in the worker threads on the GPU and equals `--backend wasm` (F16 within 1 ulp) on linear and conv
- * weights with two LoRAs; the stderr line names the adapter; `auto` never takes a software adapter; a stop in
- * the middle leaves no partial file.
+ * weights with two LoRAs; the stderr lines name the adapter and count the weights baked there (and those the
+ * GPU bake did not take, with the reason); `auto` never takes a software adapter; a stop in the middle leaves
+ * no partial file.
  */
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { SafetensorsFile } from '../../main/engine/tensor-io/safetensors-file.js
 import { runCliProcess } from '../helpers/cli.js';
 import { randomValues, writeSafetensors, type FixtureTensor } from '../helpers/safetensors.js';
 import { writeSyntheticBase } from '../helpers/synthetic-base.js';
-import { testGpu, withinUlp } from '../helpers/webgpu.js';
+import { devicePattern, testGpu, withinUlp } from '../helpers/webgpu.js';
 
 const found = await testGpu();
 const dir = mkdtempSync(path.join(tmpdir(), 'ls-webgpu-merge-'));
@@ -65,6 +66,9 @@ describe.skipIf(!found.gpu)(`lora-studio merge --backend webgpu (${found.gpu?.ad
     expect(g.code, g.stderr).toBe(0);
     expect(g.stderr).toMatch(/compute: webgpu \(WebGPU on .+ \((software|hardware)\); tfjs ops on wasm[;)]/);
     expect(g.stderr).toContain(found.gpu!.adapter.device);
+    // Every patched weight baked on the GPU, nothing sent back to the CPU; no such line under wasm.
+    expect(g.stderr).toMatch(new RegExp(`^gpu: ${patchedKeys.length} baked weights on ${devicePattern(found.gpu!)} \\((software|hardware)\\)$`, 'm'));
+    expect(w.stderr).not.toMatch(/^gpu: /m);
     const a = await readAll(wasmOut);
     const b = await readAll(gpuOut);
     expect([...b.keys()]).toEqual([...a.keys()]);
@@ -77,6 +81,13 @@ describe.skipIf(!found.gpu)(`lora-studio merge --backend webgpu (${found.gpu?.ad
     }
     const total = patchedKeys.reduce((s, k) => s + a.get(k)!.bytes.byteLength / 2, 0);
     expect(differing).toBeLessThan(0.05 * total);
+  });
+
+  it('weights the GPU bake does not take are counted on the CPU with the reason (LORA_STUDIO_BAKE_KERNEL=js)', { timeout: 120_000 }, async () => {
+    const res = await runCliProcess(mergeArgs(path.join(dir, 'js-kernel.safetensors'), 'webgpu'), { env: { LORA_STUDIO_BAKE_KERNEL: 'js' } });
+    expect(res.code, res.stderr).toBe(0);
+    // The JS path still forms each ΔW = up·down on the GPU's MatMul seam (one product per LoRA and weight).
+    expect(res.stderr).toMatch(new RegExp(`^gpu: ${2 * patchedKeys.length} matrix products on .+; cpu fallback: ${patchedKeys.length} baked weights \\(LORA_STUDIO_BAKE_KERNEL=js\\)$`, 'm'));
   });
 
   it('auto does not take a software adapter, and says why', async () => {

@@ -79,7 +79,7 @@ async function runGraphFile(file: string, flags: RunFlags): Promise<void> {
       throw new EngineError('graph-invalid', `${file} cannot run: ${errors} problem${errors === 1 ? '' : 's'}.`, { file, hint: 'Fix the problems listed above (each names its node) and run again.' });
     },
     onFinished: (finished) => {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ status: finished.status, ms: finished.ms, outputs: finished.outputs, ...(finished.error ? { error: finished.error } : {}) }, null, 2)}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify({ status: finished.status, ms: finished.ms, outputs: finished.outputs, ...(finished.error ? { error: finished.error } : {}), ...(finished.gpuRoutes ? { gpuRoutes: finished.gpuRoutes } : {}) }, null, 2)}\n`);
       else process.stdout.write(outputsText(finished));
     },
   });

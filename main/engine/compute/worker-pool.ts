@@ -8,7 +8,9 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, EngineError } from '../errors.js';
+import type { GpuRoutes } from '../../../shared/ipc/gpu-routes.js';
 import type { BackendInfo, BackendPreference } from './backend.js';
+import { mergeRoutes } from './route-log.js';
 import { deserializeError } from './worker-errors.js';
 import type { EngineWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 import { resolveWorkerScript } from './worker-script.js';
@@ -113,6 +115,7 @@ export class WorkerPool {
   private closing = false;
   private terminated = false;
   private startError: Error | undefined;
+  private routes: GpuRoutes = [];
 
   constructor(opts: WorkerPoolOptions = {}) {
     this.size = opts.size === undefined ? defaultPoolSize() : checkSize(opts.size, 'size');
@@ -174,6 +177,13 @@ export class WorkerPool {
     };
   }
 
+  /** What the workers' tasks counted in their route logs since the last take (route-log.ts), then reset. */
+  takeRoutes(): GpuRoutes {
+    const routes = this.routes;
+    this.routes = [];
+    return routes;
+  }
+
   /** Finishes the queued and running tasks, then stops the workers. New tasks are refused. */
   async close(): Promise<void> {
     this.closing = true;
@@ -228,6 +238,7 @@ export class WorkerPool {
         return;
       case 'result':
       case 'error': {
+        if (msg.routes) this.routes = mergeRoutes(this.routes, msg.routes);
         const task = slot.task;
         if (!task || task.id !== msg.id) return;
         clearTimeout(slot.killTimer);

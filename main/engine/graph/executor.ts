@@ -8,6 +8,7 @@
  */
 import type { ExecutionPlan, PlanNode } from '../../../shared/graph/plan.js';
 import type { EngineEvent, EngineEventOf } from '../../../shared/ipc/events.js';
+import type { GpuRoutes } from '../../../shared/ipc/gpu-routes.js';
 import type { OutputFile } from '../../../shared/ipc/runs.js';
 import type { Report } from '../../../shared/ipc/reports.js';
 import type { NodeRegistry } from '../../../shared/nodes/registry.js';
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
   /** The run is refused when the estimate exceeds what is available. */
   readonly memory?: MemoryCheck;
   readonly nodeImplOptions?: NodeImplRunOptions;
+  /** Where the run's heavy operations ran (webgpu), read when the run finishes; empty: nothing routed. */
+  readonly gpuRoutes?: () => GpuRoutes;
 }
 
 type RunFinished = EngineEventOf<'run-finished'>;
@@ -69,7 +72,8 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
   const files: OutputFile[] = [];
   const reports: Report[] = [];
   const finish = (status: RunFinished['status'], error?: RunFinished['error']): RunFinished => {
-    const event: RunFinished = { type: 'run-finished', runId, at: at(), status, ms: Date.now() - started, outputs: { files, reports }, ...(error ? { error } : {}) };
+    const gpuRoutes = opts.gpuRoutes?.() ?? [];
+    const event: RunFinished = { type: 'run-finished', runId, at: at(), status, ms: Date.now() - started, outputs: { files, reports }, ...(error ? { error } : {}), ...(gpuRoutes.length > 0 ? { gpuRoutes } : {}) };
     emit(event);
     return event;
   };

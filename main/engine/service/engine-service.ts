@@ -20,6 +20,7 @@ import type { BackendInfo } from '../../../shared/ipc/system.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
 import type { NodeRegistry } from '../../../shared/nodes/registry.js';
 import { createWorkerPool, defaultPoolSize, type WorkerPool } from '../compute/worker-pool.js';
+import { mergeRoutes, takeRouteLog } from '../compute/route-log.js';
 import { engineChecks } from '../graph/checks/index.js';
 import { executePlan } from '../graph/executor.js';
 import type { NodeImplRunOptions } from '../graph/node-impl.js';
@@ -126,7 +127,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         // Let runGraph's caller have the runId before the first event.
         await new Promise((r) => setImmediate(r));
         await cache.retainOnly(new Set(document.nodes.map((n) => n.id)));
-        const backend = await backendName(await getPool());
+        const runPool = await getPool();
+        const backend = await backendName(runPool);
+        // The route logs from here on are this run's (a task stopped in an earlier run may still add to the pool's).
+        runPool.takeRoutes();
+        takeRouteLog();
         const event = await executePlan(plan, {
           runId,
           registry,
@@ -138,6 +143,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
           backend,
           noCache: runOptions.noCache === true,
           memory,
+          gpuRoutes: () => mergeRoutes(takeRouteLog(), pool?.takeRoutes() ?? []),
           nodeImplOptions: runOptions.overwrite === true ? { ...nodeImplOptions, overwriteConfirmed: true } : nodeImplOptions,
         });
         last = { runId, event };

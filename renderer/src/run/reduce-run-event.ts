@@ -68,6 +68,7 @@ export function reduceRunEvent(s: RunState, e: EngineEvent): RunState {
         outputs: e.outputs.files,
         reports,
         error: e.error ?? null,
+        gpuRoutes: e.gpuRoutes ?? null,
         log: appendLog(s.log, {
           at: e.at,
           level: e.status === 'failed' ? 'error' : 'info',

@@ -3,7 +3,7 @@
  * Per-node status drives the status rings; the run panel lists progress, the log, errors and outputs.
  */
 import type { Problem } from '../../../shared/graph/index.js';
-import type { OutputFile, Report } from '../../../shared/ipc/index.js';
+import type { GpuRoutes, OutputFile, Report } from '../../../shared/ipc/index.js';
 
 export type NodeRunStatus =
   | { readonly state: 'queued' }
@@ -47,6 +47,8 @@ export interface RunState {
   readonly error: RunError | null;
   readonly backend: string | null;
   readonly memory: { readonly estimatedPeakBytes: number; readonly availableBytes: number } | null;
+  /** Under webgpu: where the finished run's heavy operations ran (GPU, or the CPU and why). */
+  readonly gpuRoutes: GpuRoutes | null;
 }
 
 export const IDLE_RUN: RunState = {
@@ -64,6 +66,7 @@ export const IDLE_RUN: RunState = {
   error: null,
   backend: null,
   memory: null,
+  gpuRoutes: null,
 };
 
 /** The log keeps this many lines. */

@@ -66,6 +66,16 @@ describe('run state from engine events', () => {
     expect(s.reports['inspect-1']).toBe(newer);
   });
 
+  it('keeps where the run computed (webgpu) from run-finished until the next run starts', () => {
+    const gpuRoutes = [{ op: 'gram' as const, gpu: 3, cpu: [{ reason: 'NaN or Inf in a factor', count: 1, detail: 'column 1 holds NaN or Inf' }] }];
+    let s = fold([started, { type: 'run-finished', runId: 'r1', at, status: 'ok', ms: 1, outputs: { files: [], reports: [] }, gpuRoutes }]);
+    expect(s.gpuRoutes).toEqual(gpuRoutes);
+    s = fold([{ ...started, runId: 'r2' }], s);
+    expect(s.gpuRoutes).toBeNull();
+    s = fold([{ type: 'run-finished', runId: 'r2', at, status: 'ok', ms: 1, outputs: { files: [], reports: [] } }], s);
+    expect(s.gpuRoutes).toBeNull();
+  });
+
   it('ignores events of another run once one is shown; adopts a new run-started', () => {
     let s = fold([started]);
     const other = reduceRunEvent(s, { type: 'node-started', runId: 'zzz', at, nodeId: 'load-lora-1', title: 'x' });

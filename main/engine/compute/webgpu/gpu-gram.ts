@@ -30,7 +30,13 @@ const SLICE_ROWS = 256;
 const MIN_SCALED_EXPONENT = -40;
 const DEFAULT_BLOCK_BYTES = 32 * 1024 * 1024;
 
-export type GpuGramResult = { ok: true; gram: Float64Array } | { ok: false; reason: string };
+/** Why the GPU kernel does not take an operand: a fixed phrase (counted together in the route log) and the full why. */
+export interface GramRefusal {
+  reason: string;
+  detail: string;
+}
+
+export type GpuGramResult = { ok: true; gram: Float64Array } | ({ ok: false } & GramRefusal);
 
 export interface GpuGramOptions {
   signal?: AbortSignal;
@@ -65,11 +71,11 @@ async function gram(gpu: GpuContext, x: GramOperand, opts: GpuGramOptions): Prom
   const { n, r } = x;
   if (r === 0 || n === 0) return { ok: true, gram: new Float64Array(r * r) };
   const misfit = sizeMisfit(gpu, r, opts.blockBytes);
-  if (misfit) return { ok: false, reason: misfit };
+  if (misfit) return { ok: false, ...misfit };
   const scales = columnScales(x);
-  if ('reason' in scales) return { ok: false, reason: scales.reason };
+  if ('reason' in scales) return { ok: false, ...scales };
   const failed = await selfCheck(gpu);
-  if (failed) return { ok: false, reason: failed };
+  if (failed) return { ok: false, reason: 'the device failed the float-float self-check', detail: failed };
   const g = await accumulate(gpu, gramPipeline(gpu.device), x, scales.exponents, opts);
   return { ok: true, gram: g };
 }
@@ -79,23 +85,24 @@ function budget(gpu: GpuContext, blockBytes: number | undefined): number {
 }
 
 /** Why an r×r Gram cannot run on this device at all, or undefined. */
-function sizeMisfit(gpu: GpuContext, r: number, blockBytes: number | undefined): string | undefined {
+function sizeMisfit(gpu: GpuContext, r: number, blockBytes: number | undefined): GramRefusal | undefined {
   const bytes = budget(gpu, blockBytes);
-  if (r * r * 8 > bytes) return `the ${r}×${r} float-float Gram (${r * r * 8} bytes) is larger than a block (${bytes} bytes)`;
-  if (SLICE_ROWS * r * 4 > bytes) return `a slice of ${SLICE_ROWS}×${r} values is larger than a block (${bytes} bytes)`;
-  if (Math.ceil(r / TILE) > gpu.maxWorkgroupsPerDimension) return `${Math.ceil(r / TILE)} tiles exceed the adapter's ${gpu.maxWorkgroupsPerDimension} workgroups per dimension`;
+  const reason = 'larger than a GPU block';
+  if (r * r * 8 > bytes) return { reason, detail: `the ${r}×${r} float-float Gram (${r * r * 8} bytes) is larger than a block (${bytes} bytes)` };
+  if (SLICE_ROWS * r * 4 > bytes) return { reason, detail: `a slice of ${SLICE_ROWS}×${r} values is larger than a block (${bytes} bytes)` };
+  if (Math.ceil(r / TILE) > gpu.maxWorkgroupsPerDimension) return { reason: "past the adapter's workgroups per dimension", detail: `${Math.ceil(r / TILE)} tiles exceed the adapter's ${gpu.maxWorkgroupsPerDimension} workgroups per dimension` };
   return undefined;
 }
 
 /** Per column, the exponent e with max|x|·2^-e in [1, 2) (0 for a zero column), or why it cannot be scaled. */
-function columnScales(x: GramOperand): { exponents: Int32Array } | { reason: string } {
+function columnScales(x: GramOperand): { exponents: Int32Array } | GramRefusal {
   const { n, r } = x;
   const largest = new Float64Array(r);
   const smallest = new Float64Array(r).fill(Infinity);
   for (let k = 0; k < n; k++) {
     for (let i = 0; i < r; i++) {
       const v = Math.abs(x.at(k, i));
-      if (!Number.isFinite(v)) return { reason: `column ${i} holds NaN or Inf` };
+      if (!Number.isFinite(v)) return { reason: 'NaN or Inf in a factor', detail: `column ${i} holds NaN or Inf` };
       if (v > largest[i]!) largest[i] = v;
       if (v !== 0 && v < smallest[i]!) smallest[i] = v;
     }
@@ -106,7 +113,10 @@ function columnScales(x: GramOperand): { exponents: Int32Array } | { reason: str
     const e = binade(largest[i]!);
     exponents[i] = e;
     if (binade(smallest[i]!) - e < MIN_SCALED_EXPONENT) {
-      return { reason: `column ${i} spans more than 2^${-MIN_SCALED_EXPONENT} between its largest and smallest nonzero magnitudes (${largest[i]!.toExponential(2)}, ${smallest[i]!.toExponential(2)}), past float-float's range` };
+      return {
+        reason: `a column spans more than 2^${-MIN_SCALED_EXPONENT}`,
+        detail: `column ${i} spans more than 2^${-MIN_SCALED_EXPONENT} between its largest and smallest nonzero magnitudes (${largest[i]!.toExponential(2)}, ${smallest[i]!.toExponential(2)}), past float-float's range`,
+      };
     }
   }
   return { exponents };
@@ -267,7 +277,7 @@ export async function floatFloatSelfCheck(gpu: GpuContext, code?: string): Promi
   }
   const operand: GramOperand = { n, r, at: (k, i) => x[k * r + i]! };
   const scales = columnScales(operand);
-  if ('reason' in scales) return `float-float self-check input out of range: ${scales.reason}`;
+  if ('reason' in scales) return `float-float self-check input out of range: ${scales.detail}`;
   const got = await accumulate(gpu, pipeline, operand, scales.exponents, {});
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < r; j++) {

@@ -11,6 +11,7 @@ import { checkMatMulShapes } from '../tfjs-matmul.js';
 import type { DisposableOperator } from '../tfjs-operator.js';
 import type { GpuContext } from './gpu-device.js';
 import { dispatchAndRead, runGpuJob } from './gpu-job.js';
+import { recordCpuRoute, recordGpuRoute } from '../route-log.js';
 
 const TILE = 16;
 
@@ -66,11 +67,23 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 `;
 }
 
-/** Whether m×k, k×n and m×n fp32 operands and their grid fit the device. */
-function fits(gpu: GpuContext, m: number, k: number, n: number): boolean {
+const PAST_BINDING = "an operand past the adapter's largest storage binding";
+
+/** Why m×k, k×n and m×n fp32 operands or their grid do not fit the device, or undefined when they do. */
+function misfit(gpu: GpuContext, m: number, k: number, n: number): { reason: string; detail: string } | undefined {
   const biggest = Math.max(m * k, k * n, m * n) * 4;
   const grid = Math.max(Math.ceil(m / TILE), Math.ceil(n / TILE));
-  return biggest <= gpu.maxBinding && grid <= gpu.maxWorkgroupsPerDimension;
+  if (biggest > gpu.maxBinding) return { reason: PAST_BINDING, detail: `a ${m}×${k}·${k}×${n} product has an operand of ${biggest} bytes (largest binding ${gpu.maxBinding})` };
+  if (grid > gpu.maxWorkgroupsPerDimension) return { reason: "past the adapter's workgroups per dimension", detail: `a ${m}×${k}·${k}×${n} product needs ${grid} tiles per dimension (limit ${gpu.maxWorkgroupsPerDimension})` };
+  return undefined;
+}
+
+/** Whether the product runs on the GPU, counted in the route log either way. */
+function routedToGpu(gpu: GpuContext, m: number, k: number, n: number): boolean {
+  const why = misfit(gpu, m, k, n);
+  if (why) recordCpuRoute('matmul', why.reason, why.detail);
+  else recordGpuRoute('matmul');
+  return why === undefined;
 }
 
 /** A is a host array or a GPU buffer already holding it (the resident operator). */
@@ -99,7 +112,7 @@ export function gpuMatMul(gpu: GpuContext, fallback: MatMul): MatMul {
       checkMatMulShapes(a, b, m, k, n);
       if (m * n === 0) return new Float32Array(0);
       if (k === 0) return new Float32Array(m * n);
-      if (!fits(gpu, m, k, n)) return fallback.matmul(a, b, m, k, n, opts);
+      if (!routedToGpu(gpu, m, k, n)) return fallback.matmul(a, b, m, k, n, opts);
       return runMatMul(gpu, a, b, m, k, n, opts.transposeA ?? false, opts.transposeB ?? false);
     },
   };
@@ -111,7 +124,7 @@ export function gpuMatMul(gpu: GpuContext, fallback: MatMul): MatMul {
  */
 export function gpuOperator(gpu: GpuContext, a: Float32Array, rows: number, cols: number, makeFallback: () => DisposableOperator, signal?: AbortSignal): DisposableOperator {
   if (a.length !== rows * cols) throw new RangeError(`gpuOperator: ${a.length} values do not fill ${rows}×${cols}`);
-  if (a.byteLength > gpu.maxBinding) return makeFallback();
+  if (a.byteLength > gpu.maxBinding) return countedOnCpu(makeFallback(), `the ${rows}×${cols} matrix (${a.byteLength} bytes) is past the largest binding (${gpu.maxBinding})`);
   let resident: GPUBuffer | undefined;
   let fallbackOp: DisposableOperator | undefined;
   const fallback = (): DisposableOperator => (fallbackOp ??= makeFallback());
@@ -127,11 +140,11 @@ export function gpuOperator(gpu: GpuContext, a: Float32Array, rows: number, cols
     rows,
     cols,
     async multiply(x, n) {
-      if (!fits(gpu, rows, cols, n)) return fallback().multiply(x, n);
+      if (!routedToGpu(gpu, rows, cols, n)) return fallback().multiply(x, n);
       return runMatMul(gpu, matrix(), x, rows, cols, n, false, false);
     },
     async multiplyTranspose(y, n) {
-      if (!fits(gpu, cols, rows, n)) return fallback().multiplyTranspose(y, n);
+      if (!routedToGpu(gpu, cols, rows, n)) return fallback().multiplyTranspose(y, n);
       return runMatMul(gpu, matrix(), y, cols, rows, n, true, false);
     },
     dispose() {
@@ -142,4 +155,21 @@ export function gpuOperator(gpu: GpuContext, a: Float32Array, rows: number, cols
     },
   };
   return op;
+}
+
+/** The CPU operator for a matrix the GPU cannot hold, each of its products counted in the route log. */
+function countedOnCpu(op: DisposableOperator, detail: string): DisposableOperator {
+  return {
+    rows: op.rows,
+    cols: op.cols,
+    multiply(x, n) {
+      recordCpuRoute('matmul', PAST_BINDING, detail);
+      return op.multiply(x, n);
+    },
+    multiplyTranspose(y, n) {
+      recordCpuRoute('matmul', PAST_BINDING, detail);
+      return op.multiplyTranspose(y, n);
+    },
+    dispose: () => op.dispose(),
+  };
 }

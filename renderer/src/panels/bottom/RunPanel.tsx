@@ -5,6 +5,7 @@ import { statusWord } from '../../nodes/NodeStatusLine.js';
 import type { RunState } from '../../run/run-state.js';
 import { useAppStore } from '../../store/store-context.js';
 import { BackendLine } from './BackendLine.js';
+import { GpuRoutesLine } from './GpuRoutesLine.js';
 import { useNow } from './use-now.js';
 
 function runSummary(run: RunState, now: number): string {
@@ -45,6 +46,7 @@ export function RunPanel() {
         </span>
       </div>
       <BackendLine />
+      <GpuRoutesLine />
       {(run.error || failed.length > 0 || refused.length > 0) && (
         <ul className="run-errors" aria-label="Errors">
           {failed.map((n) => {

@@ -45,7 +45,7 @@ function reference(x: Float32Array, n: number, r: number, layout: 'columns' | 'r
 
 /** The largest |got − want| / Σ|a·b| over the elements; fails past `tol`. */
 function checkGram(res: GpuGramResult, x: Float32Array, n: number, r: number, layout: 'columns' | 'rows', what: string, tol = 1e-12): number {
-  if (!res.ok) throw new Error(`${what}: fell back: ${res.reason}`);
+  if (!res.ok) throw new Error(`${what}: fell back: ${res.detail}`);
   const { g, size } = reference(x, n, r, layout);
   expect(res.gram.length, what).toBe(r * r);
   let worst = 0;
@@ -130,11 +130,11 @@ describe.skipIf(!found.gpu)(`WebGPU float-float Gram (${found.gpu?.adapter.label
   it('refuses what float-float cannot carry, with the reason (the caller computes it on the CPU)', async () => {
     const x = randomValues(50 * 3, 4, 1);
     x[7] = NaN;
-    expect(await gpuGramOfColumns(gpu, x, 50, 3)).toEqual({ ok: false, reason: expect.stringMatching(/column 1 holds NaN or Inf/) });
+    expect(await gpuGramOfColumns(gpu, x, 50, 3)).toEqual({ ok: false, reason: 'NaN or Inf in a factor', detail: 'column 1 holds NaN or Inf' });
     const wide = randomValues(50 * 3, 4, 1);
     wide[3 * 10 + 2] = 1e-20;
-    expect(await gpuGramOfColumns(gpu, wide, 50, 3)).toEqual({ ok: false, reason: expect.stringMatching(/column 2 spans more than 2\^40/) });
-    expect(await gpuGramOfRows(gpu, randomValues(40 * 10, 3, 1), 40, 10, { blockBytes: 8 * 1024 })).toEqual({ ok: false, reason: expect.stringMatching(/40×40 float-float Gram .* larger than a block/) });
+    expect(await gpuGramOfColumns(gpu, wide, 50, 3)).toEqual({ ok: false, reason: 'a column spans more than 2^40', detail: expect.stringMatching(/column 2 spans more than 2\^40/) });
+    expect(await gpuGramOfRows(gpu, randomValues(40 * 10, 3, 1), 40, 10, { blockBytes: 8 * 1024 })).toEqual({ ok: false, reason: 'larger than a GPU block', detail: expect.stringMatching(/40×40 float-float Gram .* larger than a block/) });
   });
 
   it('the self-check passes with the kernel as shipped and catches the compiler rewriting TwoSum away', async () => {

@@ -9,6 +9,7 @@ import { tfjsMatMul } from '../../../../main/engine/compute/tfjs-matmul.js';
 import { tfjsOperator } from '../../../../main/engine/compute/tfjs-operator.js';
 import type { GpuContext } from '../../../../main/engine/compute/webgpu/gpu-device.js';
 import { gpuMatMul, gpuOperator } from '../../../../main/engine/compute/webgpu/gpu-matmul.js';
+import { resetRouteLog, routeLog } from '../../../../main/engine/compute/route-log.js';
 import { lowRankSVD } from '../../../../main/engine/linalg/low-rank-svd.js';
 import { randomizedSVD } from '../../../../main/engine/linalg/randomized-svd.js';
 import { randomValues } from '../../../helpers/safetensors.js';
@@ -118,5 +119,33 @@ describe.skipIf(!found.gpu)(`WebGPU matmul (${found.gpu?.adapter.label ?? 'no ad
     } finally {
       op.dispose();
     }
+  });
+
+  it('products past the adapter\'s largest binding go to the fallback, each counted in the route log with the reason', async () => {
+    const small: GpuContext = { ...gpu, maxBinding: 1024 };
+    const [m, k, n] = [20, 9, 20];
+    const a = randomValues(m * k, 21, 1);
+    const b = randomValues(k * n, 22, 1);
+    resetRouteLog();
+    // 20×20 output = 1600 bytes: past 1024, so the tfjs product; 4×9·9×4 fits.
+    expect(await gpuMatMul(small, tfjsMatMul).matmul(a, b, m, k, n)).toEqual(await tfjsMatMul.matmul(a, b, m, k, n));
+    await gpuMatMul(small, tfjsMatMul).matmul(a.subarray(0, 36), b.subarray(0, 36), 4, 9, 4);
+    const big = randomValues(20 * 20, 23, 1);
+    const op = gpuOperator(small, big, 20, 20, () => tfjsOperator(big, 20, 20));
+    try {
+      await op.multiply(randomValues(20 * 2, 24, 1), 2);
+      await op.multiplyTranspose(randomValues(20 * 2, 25, 1), 2);
+    } finally {
+      op.dispose();
+    }
+    const routes = routeLog();
+    resetRouteLog();
+    expect(routes).toEqual([
+      {
+        op: 'matmul',
+        gpu: 1,
+        cpu: [{ reason: "an operand past the adapter's largest storage binding", count: 3, detail: 'a 20×9·9×20 product has an operand of 1600 bytes (largest binding 1024)' }],
+      },
+    ]);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * The svd combine's Gram products on the webgpu backend (llvmpipe on CI): with the backend active, lowRankSVD
- * takes its Grams from the float-float GPU kernel (counted in gramRouteLog), and the compress source (Combine
+ * takes its Grams from the float-float GPU kernel (counted in the route log), and the compress source (Combine
  * LoRAs, method svd) gives the same singular values as the CPU's fp64 Grams (1e-9 relative) and the same ΔW
  * (1e-4), on odd shapes; inputs the GPU kernel refuses go to the CPU with the reason recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/compute/backend.js';
 import { backendMatMul } from '../../../../main/engine/compute/backend-matmul.js';
-import { gramRouteLog, resetGramRouteLog } from '../../../../main/engine/compute/backend-gram.js';
+import { resetRouteLog, routeLog } from '../../../../main/engine/compute/route-log.js';
 import { cpuGrams } from '../../../../main/engine/compute/gram-products.js';
 import { lowRankSVD } from '../../../../main/engine/linalg/low-rank-svd.js';
 import { moduleFactors } from '../../../../main/engine/module-source/evaluate.js';
@@ -17,6 +17,9 @@ import { testGpu } from '../../../helpers/webgpu.js';
 import { delta64, randomFactors, relativeMaxError, singularValues64, weightedSum } from '../../ops/combine/helpers.js';
 
 const found = await testGpu();
+
+/** The Grams' part of this thread's route log. */
+const gramRoutes = () => routeLog().find((r) => r.op === 'gram');
 
 describe.skipIf(!found.gpu)(`svd combine Grams on webgpu (${found.gpu?.adapter.label ?? 'no adapter'})`, () => {
   beforeAll(async () => {
@@ -43,12 +46,12 @@ describe.skipIf(!found.gpu)(`svd combine Grams on webgpu (${found.gpu?.adapter.l
       ],
       rank: { type: 'fixed', rank: 9 },
     };
-    resetGramRouteLog();
+    resetRouteLog();
     const onGpu = await moduleFactors(source, backendMatMul);
-    expect(gramRouteLog()).toEqual({ gpu: 2, refused: new Map() });
+    expect(gramRoutes()).toEqual({ op: 'gram', gpu: 2, cpu: [] });
     await selectBackend({ prefer: 'wasm' });
     const onCpu = await moduleFactors(source, backendMatMul);
-    expect(gramRouteLog().gpu).toBe(2);
+    expect(gramRoutes()?.gpu).toBe(2);
     await selectBackend({ prefer: 'webgpu' });
 
     const sg = onGpu.compression!.singularValues;
@@ -73,9 +76,9 @@ describe.skipIf(!found.gpu)(`svd combine Grams on webgpu (${found.gpu?.adapter.l
     // Row i of down scaled by 0.8^i: the product's spectrum decays over four decades.
     for (let i = 0; i < r; i++) for (let j = 0; j < cols; j++) down[i * cols + j] = Math.fround(down[i * cols + j]! * 0.8 ** i);
     const f = { up, down, rows, rank: r, cols };
-    resetGramRouteLog();
+    resetRouteLog();
     const g = await lowRankSVD(f, 20, backendMatMul);
-    expect(gramRouteLog().gpu).toBe(2);
+    expect(gramRoutes()?.gpu).toBe(2);
     const c = await lowRankSVD(f, 20, backendMatMul, { grams: cpuGrams('wasm') });
     // Two f64 kernels that sum in different orders, for scale: how far fp64 rounding alone moves the σ.
     const js = await lowRankSVD(f, 20, backendMatMul, { grams: cpuGrams('js') });
@@ -93,7 +96,7 @@ describe.skipIf(!found.gpu)(`svd combine Grams on webgpu (${found.gpu?.adapter.l
   });
 
   it('what the GPU kernel refuses runs on the CPU, the reason recorded: NaN still fails as on the CPU, a wide range still computes', async () => {
-    resetGramRouteLog();
+    resetRouteLog();
     const up = randomValues(30 * 4, 5, 1);
     const down = randomValues(4 * 20, 6, 1);
     const bad = Float32Array.from(up);
@@ -105,12 +108,14 @@ describe.skipIf(!found.gpu)(`svd combine Grams on webgpu (${found.gpu?.adapter.l
     const c = await lowRankSVD({ up: wide, down, rows: 30, rank: 4, cols: 20 }, 3, backendMatMul, { grams: cpuGrams('wasm') });
     // G_u on the CPU, G_d on the GPU (to 1e-12 of the f64 one).
     for (let j = 0; j < 4; j++) expect(Math.abs(g.singularValues[j]! - c.singularValues[j]!) / c.singularValues[0]!).toBeLessThan(1e-12);
-    const log = gramRouteLog();
     // The down Grams (of the NaN and the wide run) ran on the GPU; the up Grams were refused.
-    expect(log.gpu).toBe(2);
-    const reasons = [...log.refused.keys()];
-    expect(reasons).toHaveLength(2);
-    expect(reasons.some((m) => /^column 1 holds NaN or Inf$/.test(m))).toBe(true);
-    expect(reasons.some((m) => /^column 0 spans more than 2\^40 .*1\.00e-30/.test(m))).toBe(true);
+    expect(gramRoutes()).toEqual({
+      op: 'gram',
+      gpu: 2,
+      cpu: [
+        { reason: 'NaN or Inf in a factor', count: 1, detail: 'column 1 holds NaN or Inf' },
+        { reason: 'a column spans more than 2^40', count: 1, detail: expect.stringMatching(/^column 0 spans more than 2\^40 .*1\.00e-30/) },
+      ],
+    });
   });
 });

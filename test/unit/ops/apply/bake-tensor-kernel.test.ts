@@ -1,6 +1,7 @@
 /**
  * bakeTensor on real files: which jobs take the fused low-rank kernel, and that they give the same bytes as
- * the JS path (LORA_STUDIO_BAKE_KERNEL=js) with the scalars (alpha/r, coefficient) folded the same way.
+ * the JS path (LORA_STUDIO_BAKE_KERNEL=js) with the scalars (alpha/r, coefficient) folded the same way; under an
+ * active GPU device (llvmpipe on CI), which jobs the GPU bake takes and why the others stay on the CPU (route log).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ import { openCheckpoint } from '../../../../main/engine/tensor-io/open-checkpoin
 import type { TensorSource } from '../../../../main/engine/tensor-io/tensor-source.js';
 import type { ModuleSource } from '../../../../main/engine/values/lora-value.js';
 import { randomValues, writeSafetensors } from '../../../helpers/safetensors.js';
+import { testGpu } from '../../../helpers/webgpu.js';
+import { resetRouteLog, routeLog } from '../../../../main/engine/compute/route-log.js';
+import { setActiveGpu } from '../../../../main/engine/compute/webgpu/gpu-device.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ls-bake-kernel-'));
 const basePath = path.join(dir, 'base.safetensors');
@@ -199,5 +203,41 @@ describe('which jobs the plan sends to the kernel', () => {
     expect(takesLowRankKernel(unmarked)).toBe(false);
     process.env.LORA_STUDIO_BAKE_KERNEL = 'js';
     expect(takesLowRankKernel(patched[0]!)).toBe(false);
+  });
+});
+
+const found = await testGpu();
+
+describe.skipIf(!found.gpu)(`the bake's GPU route, counted in the route log (${found.gpu?.adapter.label ?? 'no adapter'})`, () => {
+  afterEach(() => {
+    setActiveGpu(undefined);
+    resetRouteLog();
+  });
+
+  it('on the GPU; a transposed target, an fp8 output and factors past a lowered binding limit on the CPU with the reason; casts not counted', async () => {
+    const gpu = found.gpu!;
+    setActiveGpu(gpu);
+    resetRouteLog();
+    await bakeTensor(job('linear', 'F16', [delta('linear', fileSource('linear'), 0.7)]), tfjsMatMul);
+    await bakeTensor(job('full', 'F16', [delta('full', fileSource('full'), 1, { transpose: true })]), tfjsMatMul);
+    await bakeTensor(job('linear', 'F8_E4M3', [delta('linear', fileSource('linear'), 0.7)]), tfjsMatMul);
+    await bakeTensor(job('fused', 'BF16', []), tfjsMatMul);
+    // conv's down is 3 × 72 fp32 = 864 bytes: past 512, so the WebAssembly kernel, with the same bytes as the JS path.
+    setActiveGpu({ ...gpu, maxBinding: 512 });
+    const conv = job('conv', 'BF16', [delta('conv', fileSource('conv'), -1.3)]);
+    const onCpu = await bakeTensor(conv, tfjsMatMul);
+    expect(routeLog()).toEqual([
+      {
+        op: 'bake',
+        gpu: 1,
+        cpu: [
+          { reason: 'a transposed target', count: 1, detail: 'a transposed target' },
+          { reason: 'F16 to F8_E4M3 (the GPU bake takes F16, BF16, F32)', count: 1, detail: 'F16 to F8_E4M3 (the GPU bake takes F16, BF16, F32)' },
+          { reason: "factors past the adapter's largest storage binding", count: 1, detail: "the factors (864 bytes) exceed the adapter's largest storage binding (512)" },
+        ],
+      },
+    ]);
+    setActiveGpu(undefined);
+    expect(Buffer.compare(Buffer.from(onCpu), Buffer.from(await viaJs(conv)))).toBe(0);
   });
 });

@@ -24,12 +24,12 @@ const roundUp4 = (v: number): number => Math.ceil(v / 4) * 4;
  * Why the GPU cannot take this input within the device's limits, or undefined when it can (checked before
  * anything is written, so the caller can still choose the WebAssembly kernel).
  */
-export function gpuBakeMisfit(gpu: GpuContext, input: Pick<LowRankBakeInput, 'cols' | 'outDtype' | 'inDtype' | 'patches'>): string | undefined {
+export function gpuBakeMisfit(gpu: GpuContext, input: Pick<LowRankBakeInput, 'cols' | 'outDtype' | 'inDtype' | 'patches'>): { reason: string; detail: string } | undefined {
   const rank = input.patches.reduce((s, p) => s + p.rank, 0);
   const downBytes = rank * input.cols * 4;
   const rowBytes = input.cols * Math.max(4, KERNEL_DTYPE_BYTES[input.inDtype], KERNEL_DTYPE_BYTES[input.outDtype]);
-  if (downBytes > gpu.maxBinding) return `the factors (${downBytes} bytes) exceed the adapter's largest storage binding (${gpu.maxBinding})`;
-  if (rowBytes + rank * 4 > Math.min(gpu.maxBinding, BLOCK_BYTES)) return `one row (${rowBytes} bytes) exceeds a GPU block`;
+  if (downBytes > gpu.maxBinding) return { reason: "factors past the adapter's largest storage binding", detail: `the factors (${downBytes} bytes) exceed the adapter's largest storage binding (${gpu.maxBinding})` };
+  if (rowBytes + rank * 4 > Math.min(gpu.maxBinding, BLOCK_BYTES)) return { reason: 'a row larger than a GPU block', detail: `one row (${rowBytes} bytes) exceeds a GPU block` };
   return undefined;
 }
 
@@ -45,7 +45,7 @@ export async function bakeLowRankGpu(gpu: GpuContext, input: LowRankBakeInput, s
   const { signal, blockBytes = BLOCK_BYTES } = opts;
   const { inDtype, outDtype, rows, cols, patches } = input;
   const misfit = gpuBakeMisfit(gpu, input);
-  if (misfit) throw new EngineError('gpu-limits', `The WebGPU bake cannot take a ${rows}×${cols} weight: ${misfit}.`, { hint: 'Use --backend wasm for this model.' });
+  if (misfit) throw new EngineError('gpu-limits', `The WebGPU bake cannot take a ${rows}×${cols} weight: ${misfit.detail}.`, { hint: 'Use --backend wasm for this model.' });
   const read = readerOf(input.base);
   for (const seg of segments(rows, patches)) {
     if (signal?.aborted) throw new CancelledError();

@@ -12,6 +12,7 @@ import { elementCount, type DType } from '../../../tensor-io/dtypes.js';
 import { withTensorReader, withTensorReaderSync } from '../../../tensor-io/positional-read.js';
 import { currentBackend } from '../../../compute/backend.js';
 import { activeGpu } from '../../../compute/webgpu/gpu-device.js';
+import { recordCpuRoute, recordGpuRoute } from '../../../compute/route-log.js';
 import { cachedModule } from '../../../adapters/adapter-cache.js';
 import type { DeltaPatch, TensorJob } from '../patch-spec.js';
 import { scaledFactors } from '../scaled-delta.js';
@@ -56,14 +57,24 @@ export interface LowRankJob {
 export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[], matmul: MatMul, signal?: AbortSignal): Promise<LowRankJob | undefined> {
   const { entry, outDtype } = job;
   const inDtype = entry.dtype;
-  if (kernelForced() || !isKernelDType(inDtype) || !isKernelDType(outDtype)) return undefined;
+  const gpu = activeGpu();
+  // Under webgpu, a patched weight the GPU bake does not take is counted in the route log with why.
+  const notOnGpu = (reason: string, detail?: string): undefined => {
+    if (gpu && patches.length > 0) recordCpuRoute('bake', reason, detail);
+    return undefined;
+  };
+  if (kernelForced()) return notOnGpu('LORA_STUDIO_BAKE_KERNEL=js');
+  if (!isKernelDType(inDtype) || !isKernelDType(outDtype)) return notOnGpu(`${inDtype} to ${outDtype} (the GPU bake takes F16, BF16, F32)`);
   const rows = entry.shape.length === 0 ? 1 : entry.shape[0]!;
   const count = elementCount(entry.shape);
   if (rows === 0 || count === 0) return undefined;
   const cols = count / rows;
-  for (const p of patches) if (p.transpose || p.dora || !(await isLowRankSource(p))) return undefined;
+  for (const p of patches) {
+    if (p.transpose) return notOnGpu('a transposed target');
+    if (p.dora) return notOnGpu('DoRA');
+    if (!(await isLowRankSource(p))) return notOnGpu('not low-rank factors (LoHa, LoKr, dense)');
+  }
   const kernels = lowRankBakeKernels();
-  const gpu = activeGpu();
   if (!kernels && !gpu && currentBackend()?.name !== 'node-gpu') return undefined;
   const lowRank: LowRankPatch[] = [];
   for (const p of patches) {
@@ -71,17 +82,22 @@ export async function lowRankJob(job: TensorJob, patches: readonly DeltaPatch[],
     const f = await scaledFactors(p.source, p.coefficient, matmul);
     const start = p.slice?.start ?? 0;
     const length = p.slice?.length ?? rows;
-    if (!f || f.inFlat !== cols || f.out !== length || start < 0 || start + length > rows) return undefined;
+    if (!f || f.inFlat !== cols || f.out !== length || start < 0 || start + length > rows) return notOnGpu("factors that do not match the weight's rows and columns");
     lowRank.push({ up: f.up, down: f.down, rank: f.rank, start, rows: length });
   }
   throwIfAborted(signal);
   const input = { inDtype, outDtype, rows, cols, patches: lowRank };
   // The webgpu backend takes the patched weights it fits (casts alone stay on the CPU: they are copies).
-  if (gpu && lowRank.length > 0 && !gpuBakeMisfit(gpu, input)) {
-    return {
-      toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
-      toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
-    };
+  if (gpu && lowRank.length > 0) {
+    const misfit = gpuBakeMisfit(gpu, input);
+    if (!misfit) {
+      recordGpuRoute('bake');
+      return {
+        toBytes: (out) => withTensorReader(entry, (base) => bakeLowRankGpuToBytes(gpu, { ...input, base }, out, { signal })),
+        toSink: (sink) => withTensorReader(entry, (base) => bakeLowRankGpu(gpu, { ...input, base }, sink, { signal })),
+      };
+    }
+    notOnGpu(misfit.reason, misfit.detail);
   }
   // tfjs-node-gpu: the products on CUDA through the MatMul seam, row block by row block.
   if (currentBackend()?.name === 'node-gpu' && lowRank.length > 0) {
