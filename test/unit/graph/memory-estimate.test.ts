@@ -132,6 +132,33 @@ describe('memory estimate: what the engine checks derive from a graph', () => {
     expect(await breakdown((g) => bake(g, ['style-lora.safetensors', 'character-lora.safetensors'], 'ties'))).toMatch(/whole fp32 tensors \(merge-method\)/);
   });
 
+  it('a New LoRA applied: the fused bake at its rank; a TIES-combined LoRA applied: whole tensors', async () => {
+    const withNew = await breakdown((g) => {
+      const m = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
+      const n = g.node(T.newLora, { rank: 4 });
+      const a = g.node(T.applyLora, {});
+      const s = g.node(T.saveModel, { path: 'out/new.safetensors' });
+      g.edge(m, 'model', n, 'model');
+      g.edge(m, 'model', a, 'model');
+      g.edge(n, 'lora', a, 'lora');
+      g.edge(a, 'model', s, 'model');
+    });
+    expect(withNew).toMatch(/fused bake 2 ×/);
+    expect(withNew).not.toMatch(/whole fp32/);
+    const withCombined = await breakdown((g) => {
+      const m = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });
+      const c = g.node(T.combineLoras, { method: 'ties', rank: 4 });
+      g.edge(g.node(T.loadLora, { path: 'style-lora.safetensors' }), 'lora', c, 'loras');
+      g.edge(g.node(T.loadLora, { path: 'character-lora.safetensors' }), 'lora', c, 'loras');
+      const a = g.node(T.applyLora, {});
+      const s = g.node(T.saveModel, { path: 'out/combined.safetensors' });
+      g.edge(m, 'model', a, 'model');
+      g.edge(c, 'lora', a, 'lora');
+      g.edge(a, 'model', s, 'model');
+    });
+    expect(withCombined).toMatch(/whole fp32 tensors \(merge-method\)/);
+  });
+
   it('Merge Models: whole tensors of both models', async () => {
     const text = await breakdown((g) => {
       const a = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });

@@ -29,7 +29,7 @@ import {
 import type { CheckContext } from './check-context.js';
 import { loadPath } from './load-checks.js';
 import type { OpenedInputs } from './opened-inputs.js';
-import { loraSourceOf, loraSourcesOf, modelSourceOf } from './trace.js';
+import { loraOriginsOf, loraSourceOf, modelSourceOf } from './trace.js';
 
 const F32 = 4;
 const OUT_DTYPE_BYTES: Readonly<Record<string, number>> = { fp32: 4, fp16: 2, bf16: 2, fp8_e4m3: 1, fp8_e5m2: 1 };
@@ -106,6 +106,69 @@ class Collector {
   }
 }
 
+/** What baking one connected LoRA adds: tensors on the fused kernel (with its rank) and tensors held whole. */
+interface BakedLora {
+  readonly kernelTargets: Dims[];
+  readonly rank: number;
+  readonly whole: { elements: number; work: WholeTensorWork }[];
+  /** Elements of the largest tensor it patches. */
+  readonly largestTarget: number;
+}
+
+/** The base tensors a Load LoRA's modules patch, split by whether the fused kernel takes them (plan-bake.ts: plain LoRA modules). */
+function mappedLora(lora: LoraValue, base: BaseModel, acceptArchitectureMismatch: boolean): BakedLora {
+  const report = mapLora(base, lora, { acceptArchitectureMismatch });
+  const byName = new Map(lora.modules.map((m) => [m.name, m]));
+  const kernelTargets: Dims[] = [];
+  const whole: BakedLora['whole'] = [];
+  let largestTarget = 0;
+  for (const matched of report.matched) {
+    const target = dimsOf(matched.target.baseShape, 0);
+    const elements = target.rows * target.cols;
+    largestTarget = Math.max(largestTarget, elements);
+    const m = byName.get(matched.module);
+    if (m && isKernelModule(m)) kernelTargets.push(target);
+    else whole.push({ elements, work: { type: 'dense' } });
+  }
+  return { kernelTargets, rank: maxRank(lora), whole, largestTarget };
+}
+
+/**
+ * One LoRA reaching a bake, by the node it comes from: a Load LoRA is mapped onto the base; factors made in
+ * memory (New LoRA, Resize Rank, Extract LoRA) take the fused kernel at the node's rank; a Combine LoRAs is
+ * formed densely per tensor (its members' τ for the merge methods and SVD); anything else densely. Where the
+ * patched tensors are not known, the base's largest weight stands in.
+ */
+async function bakedLora(c: Collector, origin: GraphNode | undefined, base: BaseModel | undefined, apply: GraphNode, weight: Dims | undefined): Promise<BakedLora> {
+  const fallback = weight ? weight.rows * weight.cols : 0;
+  const accept = c.params(apply).acceptArchitectureMismatch === true;
+  const p = origin ? c.params(origin) : {};
+  switch (origin?.type) {
+    case NODE_TYPES.loadLora: {
+      const lora = await c.lora(origin);
+      if (lora && base) return mappedLora(lora, base, accept);
+      if (lora && lora.modules.every(isKernelModule)) return { kernelTargets: weight ? [weight] : [], rank: maxRank(lora), whole: [], largestTarget: fallback };
+      break;
+    }
+    case NODE_TYPES.newLora:
+    case NODE_TYPES.resizeRank:
+    case NODE_TYPES.extractLora:
+      return { kernelTargets: weight ? [weight] : [], rank: Math.max(Number(p.rank) || 0, Number(p.convRank) || 0), whole: [], largestTarget: fallback };
+    case NODE_TYPES.combineLoras: {
+      const members = loraOriginsOf(c.ctx, origin.id, 'loras');
+      let largestTarget = 0;
+      for (const m of members) {
+        const lora = m?.type === NODE_TYPES.loadLora ? await c.lora(m) : undefined;
+        largestTarget = Math.max(largestTarget, lora && base ? mappedLora(lora, base, accept).largestTarget : fallback);
+      }
+      const method = String(p.method);
+      const work: WholeTensorWork = method === 'concat' || method === 'kohya' ? { type: 'dense' } : { type: 'merge-method', members: members.length };
+      return { kernelTargets: [], rank: 0, whole: [{ elements: largestTarget, work }], largestTarget };
+    }
+  }
+  return { kernelTargets: [], rank: 0, whole: [{ elements: fallback, work: { type: 'dense' } }], largestTarget: fallback };
+}
+
 async function bakeOf(c: Collector, workers: number, windowBytes: number | undefined): Promise<MemoryPhase | undefined> {
   const saves = c.active(NODE_TYPES.saveModel);
   if (saves.length === 0) return undefined;
@@ -114,47 +177,33 @@ async function bakeOf(c: Collector, workers: number, windowBytes: number | undef
   const outBytes = Math.max(...saves.map((s) => OUT_DTYPE_BYTES[String(c.params(s).dtype)] ?? inBytes));
   const wholes: WholeTensor[] = [];
   const whole = (elements: number, work: WholeTensorWork): void => void wholes.push({ elements, work, inBytes, outBytes });
-  const fallback = largest.any ? largest.any.rows * largest.any.cols : 0;
-  let kernel: KernelTensor | undefined;
-  let rankSum = 0;
   const kernelTargets: Dims[] = [];
+  let rankSum = 0;
 
   for (const node of [...c.active(NODE_TYPES.applyLora), ...c.active(NODE_TYPES.bakeLoras)]) {
-    const loraNodes = node.type === NODE_TYPES.applyLora ? [loraSourceOf(c.ctx, node.id, 'lora')] : loraSourcesOf(c.ctx, node.id, 'loras');
+    const origins = loraOriginsOf(c.ctx, node.id, node.type === NODE_TYPES.applyLora ? 'lora' : 'loras');
     const base = await c.model(modelSourceOf(c.ctx, node.id, 'model'));
-    const method = node.type === NODE_TYPES.bakeLoras ? String(c.params(node).method ?? 'sum') : 'sum';
+    const weight = largestTensors(base ? [base] : c.models).weight;
     let largestTarget = 0;
-    for (const loraNode of loraNodes) {
-      const lora = await c.lora(loraNode);
-      if (!lora || !base) {
-        // Not known here (a combined, resized, new or extracted LoRA, or a model from elsewhere): the largest tensor, densely.
-        largestTarget = Math.max(largestTarget, fallback);
-        whole(fallback, { type: 'dense' });
-        continue;
-      }
-      const report = mapLora(base, lora, { acceptArchitectureMismatch: c.params(node).acceptArchitectureMismatch === true });
-      const byName = new Map(lora.modules.map((m) => [m.name, m]));
-      rankSum += maxRank(lora);
-      for (const matched of report.matched) {
-        const target = dimsOf(matched.target.baseShape, inBytes);
-        const elements = target.rows * target.cols;
-        largestTarget = Math.max(largestTarget, elements);
-        const m = byName.get(matched.module);
-        if (m && isKernelModule(m)) kernelTargets.push(target);
-        else whole(elements, { type: 'dense' });
-      }
+    for (const origin of origins) {
+      const b = await bakedLora(c, origin, base, node, weight);
+      kernelTargets.push(...b.kernelTargets);
+      rankSum += b.rank;
+      for (const w of b.whole) whole(w.elements, w.work);
+      largestTarget = Math.max(largestTarget, b.largestTarget);
     }
-    if (method !== 'sum' && loraNodes.length > 0) whole(largestTarget, { type: 'merge-method', members: loraNodes.length });
+    const method = node.type === NODE_TYPES.bakeLoras ? String(c.params(node).method ?? 'sum') : 'sum';
+    if (method !== 'sum' && origins.length > 0) whole(largestTarget, { type: 'merge-method', members: origins.length });
   }
-  for (const t of kernelTargets) {
-    const k: KernelTensor = { rows: t.rows, cols: t.cols, rank: rankSum };
-    if (!kernel || t.rows + t.cols > kernel.rows + kernel.cols) kernel = k;
-  }
+  let kernel: KernelTensor | undefined;
+  for (const t of kernelTargets) if (!kernel || t.rows + t.cols > kernel.rows + kernel.cols) kernel = { rows: t.rows, cols: t.cols, rank: rankSum };
+  // Merge Models merges every tensor, the largest of the models included.
+  const anyLargest = largest.any ? largest.any.rows * largest.any.cols : 0;
   for (const node of c.active(NODE_TYPES.mergeModels)) {
     const withC = c.ctx.analysis.validEdges.some((e) => e.target === node.id && e.targetPort === 'c');
-    whole(fallback, { type: 'merge-models', others: withC ? 2 : 1 });
+    whole(anyLargest, { type: 'merge-models', others: withC ? 2 : 1 });
   }
-  if (outBytes === 1) whole(fallback, { type: 'cast' });
+  if (outBytes === 1) whole(anyLargest, { type: 'cast' });
   let worst: WholeTensor | undefined;
   for (const w of wholes) if (!worst || w.elements * wholeBytesPerElement(w) > worst.elements * wholeBytesPerElement(worst)) worst = w;
   return bakePhase({ workers, ...(windowBytes ? { windowBytes } : {}), ...(kernel ? { kernel } : {}), ...(worst ? { whole: worst } : {}) });
