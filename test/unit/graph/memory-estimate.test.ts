@@ -3,7 +3,7 @@
  * derive from real graphs on demo files (memory-checks.ts). The measured side is
  * test/integration/memory-estimate-cli.test.ts.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,9 @@ describe('memory estimate: what the engine checks derive from a graph', () => {
     const text = await breakdown((g) => bake(g, ['style-lora.safetensors', 'character-lora.safetensors']));
     expect(text).toMatch(/Save Model: copy buffers 2 × 256 KiB = 512 KiB, fused bake 2 × /);
     expect(text).not.toMatch(/whole fp32/);
+    // Load LoRA's scan reads both files on this thread.
+    const files = statSync(path.join(dir, 'style-lora.safetensors')).size + statSync(path.join(dir, 'character-lora.safetensors')).size;
+    expect(text).toMatch(new RegExp(`LoRA files scanned ${Math.ceil(files / 2 ** 10)} KiB$`));
   });
 
   it('a merge method: whole tensors with one τ per LoRA', async () => {
