@@ -120,6 +120,10 @@ describe('the peak-memory estimate against the measured peak', () => {
     expectBounded(await measure(['merge', '--base', base, '--lora', peft[0]!, '--out', path.join(dir, 'out', 'sum.safetensors')]), 2);
   });
 
+  it('merge to fp8 (a cast the kernel does not do: whole tensors, bytes only): peak ≤ estimate ≤ 3× peak', async () => {
+    expectBounded(await measure(['merge', '--base', base, '--lora', peft[0]!, '--dtype', 'fp8_e4m3', '--out', path.join(dir, 'out', 'fp8.safetensors')]), 3);
+  });
+
   it('merge with TIES over two adapters (whole fp32 tensors, one τ per LoRA): peak ≤ estimate ≤ 3× peak', async () => {
     expectBounded(await measure(['merge', '--base', base, '--lora', peft[0]!, '--lora', peft[1]!, '--method', 'ties', '--out', path.join(dir, 'out', 'ties.safetensors')]), 3);
   });
@@ -142,7 +146,8 @@ describe('the peak-memory estimate against the measured peak', () => {
     expectBounded(await measure(['extract', '--base', base, '--tuned', tuned, '--rank', '8', '--out', path.join(dir, 'out', 'extracted')]), 3);
   });
 
-  it('combine of two adapters by SVD and by TIES (LoRA export only): peak ≤ estimate ≤ 2× peak', async () => {
+  it('resize, combine of two adapters by SVD and by TIES (LoRA export only): peak ≤ estimate ≤ 2× peak', async () => {
+    expectBounded(await measure(['resize', '--lora', peft[0]!, '--rank', '4', '--out', path.join(dir, 'out', 'resized')]), 2);
     expectBounded(await measure(['combine', '--lora', peft[0]!, '--lora', peft[1]!, '--method', 'svd', '--rank', '8', '--out', path.join(dir, 'out', 'svd')]), 2);
     expectBounded(await measure(['combine', '--lora', peft[0]!, '--lora', peft[1]!, '--method', 'ties', '--rank', '8', '--out', path.join(dir, 'out', 'ties-lora')]), 2);
   });

@@ -96,7 +96,7 @@ export type WholeTensorWork =
   | { readonly type: 'merge-method'; readonly members: number }
   /** Merge Models: A's tensor with `others` models' tensors (B, or B and C), each baked to fp32. */
   | { readonly type: 'merge-models'; readonly others: number }
-  /** A cast the kernel does not do (fp8 or F64 output): input and output bytes only. */
+  /** A cast the kernel does not do (fp8 or F64 output): the input's bytes, decoded to fp32, the output's bytes. */
   | { readonly type: 'cast' };
 
 export interface WholeTensor {
@@ -119,7 +119,7 @@ export function wholeBytesPerElement(t: WholeTensor): number {
   const w = t.work;
   switch (w.type) {
     case 'cast':
-      return t.inBytes + t.outBytes;
+      return t.inBytes + F32 + t.outBytes;
     case 'dense':
       return t.inBytes + F32 * 4 + MATMUL_HEAP + t.outBytes;
     case 'merge-method':

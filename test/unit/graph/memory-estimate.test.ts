@@ -46,7 +46,8 @@ describe('memory estimate: the formula', () => {
     // 2 + A 4 + B's bytes 2, cast to fp32 4 and decoded 4 + 2; with C another 10
     expect(wholeBytesPerElement(bf16(1, { type: 'merge-models', others: 1 }))).toBe(18);
     expect(wholeBytesPerElement(bf16(1, { type: 'merge-models', others: 2 }))).toBe(28);
-    expect(wholeBytesPerElement({ elements: 1, work: { type: 'cast' }, inBytes: 2, outBytes: 1 })).toBe(3);
+    // 2 + decoded 4 + fp8 1
+    expect(wholeBytesPerElement({ elements: 1, work: { type: 'cast' }, inBytes: 2, outBytes: 1 })).toBe(7);
   });
 
   it('whole tensors in flight: one per worker, unless the window admits fewer, and one awaiting collection', () => {

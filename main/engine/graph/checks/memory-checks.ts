@@ -195,15 +195,18 @@ async function bakeOf(c: Collector, workers: number, windowBytes: number | undef
     const method = node.type === NODE_TYPES.bakeLoras ? String(c.params(node).method ?? 'sum') : 'sum';
     if (method !== 'sum' && origins.length > 0) whole(largestTarget, { type: 'merge-method', members: origins.length });
   }
+  // The fused kernel writes F16, BF16 and F32 (kernels/low-rank-job.ts); an fp8 output takes the JS path, whole.
+  const fp8 = outBytes === 1;
+  if (fp8) for (const t of kernelTargets) whole(t.rows * t.cols, { type: 'dense' });
   let kernel: KernelTensor | undefined;
-  for (const t of kernelTargets) if (!kernel || t.rows + t.cols > kernel.rows + kernel.cols) kernel = { rows: t.rows, cols: t.cols, rank: rankSum };
+  if (!fp8) for (const t of kernelTargets) if (!kernel || t.rows + t.cols > kernel.rows + kernel.cols) kernel = { rows: t.rows, cols: t.cols, rank: rankSum };
   // Merge Models merges every tensor, the largest of the models included.
   const anyLargest = largest.any ? largest.any.rows * largest.any.cols : 0;
   for (const node of c.active(NODE_TYPES.mergeModels)) {
     const withC = c.ctx.analysis.validEdges.some((e) => e.target === node.id && e.targetPort === 'c');
     whole(anyLargest, { type: 'merge-models', others: withC ? 2 : 1 });
   }
-  if (outBytes === 1) whole(anyLargest, { type: 'cast' });
+  if (fp8) whole(anyLargest, { type: 'cast' });
   let worst: WholeTensor | undefined;
   for (const w of wholes) if (!worst || w.elements * wholeBytesPerElement(w) > worst.elements * wholeBytesPerElement(worst)) worst = w;
   return bakePhase({ workers, ...(windowBytes ? { windowBytes } : {}), ...(kernel ? { kernel } : {}), ...(worst ? { whole: worst } : {}) });
