@@ -22,13 +22,13 @@
  */
 import os from 'node:os';
 import { EngineError } from '../errors.js';
+import { modulesInFlight } from '../export/lora-format/write-lora-file.js';
+import { DEFAULT_WINDOW_BYTES } from '../export/ordered-stream.js';
 import { BLOCK_BYTES as BAKE_BLOCK_BYTES } from '../ops/apply/kernels/low-rank-bake.js';
 import { parseByteSize } from '../tensor-io/byte-size.js';
 import { CHUNK_BYTES as COPY_CHUNK_BYTES } from '../tensor-io/range-copy.js';
 import type { MemoryCheck } from './executor.js';
 
-/** The export window's default (Save Model, Save LoRA: bytes in flight between compute and write). */
-export const DEFAULT_WINDOW_BYTES = 256 * 2 ** 20;
 
 /**
  * A worker's own memory before its task's data: measured as the peak RSS a worker adds to a streaming bake
@@ -190,9 +190,9 @@ export function loraExportPhase(i: { workers: number; windowBytes?: number; modu
   const one = exportModuleBytes(i.module);
   // A dense module's buffers outlive it until V8 collects them (as whole tensors in a bake): one more counted.
   const modules = i.module.denseMembers > 0 ? i.workers + 1 : i.workers;
-  // write-lora-file.ts: modules in flight to the writer (at most 2 per worker + 2), each its factors in fp32 and encoded.
+  // write-lora-file.ts: modules in flight to the writer, each its factors in fp32 and encoded (its cost()).
   const result = (i.module.out + i.module.inFlat) * i.module.outRank * 8;
-  const inFlight = Math.min(Math.max(4, 2 * i.workers + 2) * result, Math.max(result, i.windowBytes ?? DEFAULT_WINDOW_BYTES));
+  const inFlight = Math.min(modulesInFlight(i.workers) * result, Math.max(result, i.windowBytes ?? DEFAULT_WINDOW_BYTES));
   return {
     name: 'LoRA export',
     parts: [

@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { engineChecks } from '../../../main/engine/graph/checks/index.js';
 import {
   bakePhase,
-  DEFAULT_WINDOW_BYTES,
   estimatePeakMemory,
   exportModuleBytes,
   extractTensorBytes,
@@ -23,6 +22,7 @@ import {
   type WholeTensor,
 } from '../../../main/engine/graph/memory-estimate.js';
 import { generateDemoFiles } from '../../../main/engine/demo/index.js';
+import { DEFAULT_WINDOW_BYTES } from '../../../main/engine/export/ordered-stream.js';
 import { BLOCK_BYTES } from '../../../main/engine/ops/apply/kernels/low-rank-bake.js';
 import { CHUNK_BYTES } from '../../../main/engine/tensor-io/range-copy.js';
 import { NODE_REGISTRY } from '../../../shared/nodes/catalogue/index.js';
