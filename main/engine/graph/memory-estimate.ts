@@ -15,6 +15,7 @@
  *         task-merged sources ΔW per member in fp32 with the SVD's sketch), and the finished modules in flight
  *         to the writer on this thread;
  *       Extract LoRA: per worker both weights, their difference in fp32 and the SVD's sketch;
+ *       Inspect / Probe: per worker one module's ΔW per LoRA compared, densely;
  *   + values held on this thread while later nodes run (the fp32 factors of Extract LoRA and Resize Rank).
  *
  * On the safe side, not wildly: each part is the largest tensor or module of its kind at once on every worker.
@@ -200,6 +201,16 @@ export function loraExportPhase(i: { workers: number; windowBytes?: number; modu
       { name: 'modules to the writer', bytes: inFlight },
     ],
   };
+}
+
+/**
+ * Inspect and Probe form ΔW densely on the workers, a module at a time (sign conflicts: one per LoRA compared;
+ * module statistics of LoHa / LoKr / full modules; a probed layer's weight and delta): as dense export modules,
+ * with one more awaiting collection.
+ */
+export function inspectPhase(i: { workers: number; module: ExportModule }): MemoryPhase {
+  const one = exportModuleBytes(i.module);
+  return { name: 'Inspect / Probe', parts: [{ name: `dense modules ${i.workers + 1} × ${fmt(one)}`, bytes: (i.workers + 1) * one }] };
 }
 
 /** Extract LoRA's largest weight pair: [out, inFlat] at `inBytes` per element in each checkpoint, truncated to k. */

@@ -163,6 +163,15 @@ describe('memory estimate: what the engine checks derive from a graph', () => {
     expect(withCombined).toMatch(/whole fp32 tensors \(merge-method\)/);
   });
 
+  it('Inspect of two LoRAs: their modules formed densely on the workers', async () => {
+    const text = await breakdown((g) => {
+      const i = g.node(T.inspect, {});
+      g.edge(g.node(T.loadLora, { path: 'style-lora.safetensors' }), 'lora', i, 'loras');
+      g.edge(g.node(T.loadLora, { path: 'character-lora.safetensors' }), 'lora', i, 'loras');
+    });
+    expect(text).toMatch(/Inspect \/ Probe: dense modules 3 × /);
+  });
+
   it('Merge Models: whole tensors of both models', async () => {
     const text = await breakdown((g) => {
       const a = g.node(T.loadModel, { path: 'sd15-tiny.safetensors' });

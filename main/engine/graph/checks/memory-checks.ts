@@ -15,6 +15,7 @@ import type { MemoryCheck } from '../executor.js';
 import {
   bakePhase,
   extractPhase,
+  inspectPhase,
   loraExportPhase,
   memoryCheck,
   wholeBytesPerElement,
@@ -310,6 +311,10 @@ export async function memoryInputs(ctx: CheckContext, opened: OpenedInputs, work
   // their buffers go at V8's pace, into the phases after it (Llama-3-8B merge: +70 MB peak for an 84 MB adapter).
   const loraFiles = [...c.loras.values()].reduce((sum, l) => sum + l.fileBytes, 0);
   if (loraFiles > 0) held.push({ name: 'LoRA files scanned', bytes: loraFiles });
+  const probing = [...c.active(NODE_TYPES.inspect), ...c.active(NODE_TYPES.probe)];
+  const compared = Math.max(1, ...probing.map((n) => ctx.analysis.validEdges.filter((e) => e.target === n.id && (e.targetPort === 'loras' || e.targetPort === 'lora')).length));
+  const probed = probing.length > 0 ? exportModuleOf(c, extracted) : undefined;
+  if (probed) phases.push(inspectPhase({ workers, module: { ...probed, denseMembers: compared } }));
   if (c.active(NODE_TYPES.saveLora).length > 0 || c.active(NODE_TYPES.resizeRank).length > 0) {
     const module = exportModuleOf(c, extracted);
     if (module) phases.push(loraExportPhase({ workers, ...(windowBytes ? { windowBytes } : {}), module }));
