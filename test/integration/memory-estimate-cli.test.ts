@@ -146,6 +146,16 @@ describe('the peak-memory estimate against the measured peak', () => {
     expectBounded(await measure(['extract', '--base', base, '--tuned', tuned, '--rank', '8', '--out', path.join(dir, 'out', 'extracted')]), 3);
   });
 
+  it('Inspect of two adapters (sign conflicts: ΔW per LoRA, densely, per module): peak ≤ estimate ≤ 3× peak', async () => {
+    const g = new GraphBuilder();
+    const i = g.node(T.inspect, {});
+    for (const a of peft) g.edge(g.node(T.loadLora, { path: a }), 'lora', i, 'loras');
+    g.edge(i, 'report', g.node(T.saveReport, { path: path.join(dir, 'out', 'inspect.json') }), 'reports');
+    const graphFile = path.join(dir, 'inspect.json');
+    writeFileSync(graphFile, serializeGraph(g.doc));
+    expectBounded(await measure(['run', graphFile]), 3);
+  });
+
   it('resize, combine of two adapters by SVD and by TIES (LoRA export only): peak ≤ estimate ≤ 2× peak', async () => {
     expectBounded(await measure(['resize', '--lora', peft[0]!, '--rank', '4', '--out', path.join(dir, 'out', 'resized')]), 2);
     expectBounded(await measure(['combine', '--lora', peft[0]!, '--lora', peft[1]!, '--method', 'svd', '--rank', '8', '--out', path.join(dir, 'out', 'svd')]), 2);
