@@ -79,7 +79,7 @@ beforeAll(() => {
   writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(process.env.MAX_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));\n`);
 });
 
-afterAll(() => { if (!process.env.KEEP_MEMEST) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Measured {
   readonly estimate: number;
