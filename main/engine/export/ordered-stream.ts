@@ -5,6 +5,9 @@
  */
 import { throwIfAborted } from '../errors.js';
 
+/** The exports' default bound on bytes in flight between compute and write (Save Model, Save LoRA). */
+export const DEFAULT_WINDOW_BYTES = 256 * 1024 * 1024;
+
 export interface OrderedStreamOptions {
   maxItems: number;
   maxBytes: number;

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { TensorIOError, systemErrorText } from './errors.js';
 import { withPositionalWriter } from './positional-write.js';
 
-const CHUNK_BYTES = 256 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
 let chunk: Uint8Array | undefined;
 
 export interface RangeCopy {

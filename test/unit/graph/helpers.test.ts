@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineChecks } from '../../../main/engine/graph/checks/index.js';
-import { availableMemory, estimatePeakMemory } from '../../../main/engine/graph/memory-estimate.js';
+import { availableMemory } from '../../../main/engine/graph/memory-estimate.js';
 import { createNodeProgress, type ProgressReport } from '../../../main/engine/graph/node-progress.js';
 import { resolveFilePath, resolveOutputPath, resolvePlanPaths } from '../../../main/engine/graph/plan-paths.js';
 import { documentToPlan } from '../../../shared/graph/plan.js';
@@ -48,15 +48,6 @@ describe('node progress', () => {
 });
 
 describe('memory estimate', () => {
-  it('grows with the largest tensor and the workers, not with the model size beyond the window', () => {
-    const small = estimatePeakMemory({ largestTensorElements: 1e6, modelsPerTensor: 1, modelBytes: 1e9, loraFileBytes: 0, workers: 2 }, 0).bytes;
-    const huge = estimatePeakMemory({ largestTensorElements: 1e6, modelsPerTensor: 1, modelBytes: 1e12, loraFileBytes: 0, workers: 2 }, 0).bytes;
-    expect(huge).toBe(small);
-    const wide = estimatePeakMemory({ largestTensorElements: 1e8, modelsPerTensor: 1, modelBytes: 1e12, loraFileBytes: 0, workers: 2 }, 0);
-    expect(wide.bytes).toBeGreaterThan(small + 2 * 3 * 4 * (1e8 - 1e6));
-    expect(wide.breakdown).toMatch(/2 workers ×/);
-  });
-
   it('reads a limit from LORA_STUDIO_MEMORY_LIMIT, refusing a bad one', () => {
     expect(availableMemory({ LORA_STUDIO_MEMORY_LIMIT: '2GiB' })).toBe(2 ** 31);
     expect(() => availableMemory({ LORA_STUDIO_MEMORY_LIMIT: 'lots' })).toThrow(/LORA_STUDIO_MEMORY_LIMIT="lots" is not a size/);

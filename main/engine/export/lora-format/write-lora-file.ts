@@ -20,7 +20,7 @@ import type { PlannedTensor } from '../../tensor-io/header-builder.js';
 import { RECIPE_KEY } from '../../tensor-io/metadata.js';
 import { openCheckpoint } from '../../tensor-io/open-checkpoint.js';
 import { createSafetensorsWriter, type SafetensorsWriter } from '../../tensor-io/safetensors-writer.js';
-import { orderedStream } from '../ordered-stream.js';
+import { DEFAULT_WINDOW_BYTES, orderedStream } from '../ordered-stream.js';
 import { alphaDtype, factorShapes, moduleTensors, type ModuleTensors, type OutputTensor } from './module-tensors.js';
 import type { LoraDtype } from './output-dtype.js';
 import type { PlannedModule, PlannedReplaceModule } from './output-modules.js';
@@ -175,8 +175,11 @@ async function finish(writer: SafetensorsWriter, opts: LoraFileOptions, signal: 
   return hashes;
 }
 
+/** Modules in flight between the workers and the writer at most, for a pool of `workers`. */
+export const modulesInFlight = (workers: number): number => Math.max(4, workers * 2 + 2);
+
 function streamOptions(opts: LoraFileOptions, signal: AbortSignal | undefined): { maxItems: number; maxBytes: number; signal?: AbortSignal } {
-  return { maxItems: Math.max(4, opts.pool.size * 2 + 2), maxBytes: opts.windowBytes ?? 256 * 1024 * 1024, ...(signal ? { signal } : {}) };
+  return { maxItems: modulesInFlight(opts.pool.size), maxBytes: opts.windowBytes ?? DEFAULT_WINDOW_BYTES, ...(signal ? { signal } : {}) };
 }
 
 async function writeHeaderFirst(planned: readonly PlannedModule[], opts: LoraFileOptions, ctx: RunContext): Promise<LoraFileResult> {

@@ -50,3 +50,21 @@ export function loraSourcesOf(ctx: CheckContext, nodeId: string, port: string): 
     .filter((e) => e.target === nodeId && e.targetPort === port)
     .map((e) => trace(ctx, ctx.doc.nodes.find((n) => n.id === e.source), NODE_TYPES.loadLora, LORA_PASS));
 }
+
+/**
+ * The node each LoRA connected to `port` comes from, past Scale LoRA and Block Weights (a Load LoRA, a Combine
+ * LoRAs, a Resize Rank …), in connection order; undefined where the chain is broken.
+ */
+export function loraOriginsOf(ctx: CheckContext, nodeId: string, port: string): (GraphNode | undefined)[] {
+  return ctx.analysis.validEdges
+    .filter((e) => e.target === nodeId && e.targetPort === port)
+    .map((e) => {
+      const seen = new Set<string>();
+      let node = ctx.doc.nodes.find((n) => n.id === e.source);
+      while (node && !seen.has(node.id) && LORA_PASS[node.type]) {
+        seen.add(node.id);
+        node = upstream(ctx, node.id, LORA_PASS[node.type]!);
+      }
+      return node;
+    });
+}

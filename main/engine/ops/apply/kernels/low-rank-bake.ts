@@ -38,7 +38,7 @@ export interface LowRankBakeInput {
 }
 
 /** Bytes of base + output rows per block: small enough to stay in L2 next to the packed factors. */
-const BLOCK_BYTES = 256 * 1024;
+export const BLOCK_BYTES = 256 * 1024;
 /** Bytes of packed down per kernel call: the panels a block's tiles sweep stay in L2. */
 const DOWN_BLOCK_BYTES = 256 * 1024;
 const ALIGN = 64;
