@@ -9,7 +9,7 @@
 import type { WorkerPool } from '../compute/worker-pool.js';
 import { throwIfAborted } from '../errors.js';
 import type { RunContext } from '../run-context.js';
-import { tensorByteLength, type WritableFloatDType } from '../tensor-io/dtypes.js';
+import { dtypeBytes, elementCount, tensorByteLength, type WritableFloatDType } from '../tensor-io/dtypes.js';
 import type { Fp8Overflow } from '../tensor-io/float-convert.js';
 import { APP_VERSION } from '../../../shared/app-info.js';
 import { buildOutputMetadata, RECIPE_KEY, TOOL_VERSION_KEY, type ModelSpecInput } from '../tensor-io/metadata.js';
@@ -22,7 +22,7 @@ import { isVerbatimCopy, type TensorJob } from '../ops/apply/patch-spec.js';
 import { planBake } from '../ops/apply/plan-bake.js';
 import { takesLowRankKernel } from '../ops/apply/kernels/low-rank-job.js';
 import type { ModelValue } from '../values/model-value.js';
-import { orderedStream } from './ordered-stream.js';
+import { DEFAULT_WINDOW_BYTES, orderedStream } from './ordered-stream.js';
 import { planSaveUnits, type SaveUnit } from './save-units.js';
 
 export interface SaveModelOptions {
@@ -69,7 +69,12 @@ export interface SaveModelResult {
 function unitCost(unit: SaveUnit): number {
   if (unit.type === 'range' || takesLowRankKernel(unit.job)) return 0;
   const { entry, outDtype } = unit.job;
-  return 2 * tensorByteLength(entry.shape, 'F32') + tensorByteLength(entry.shape, outDtype);
+  return elementCount(entry.shape) * windowBytesPerElement(dtypeBytes(outDtype));
+}
+
+/** What a computed tensor off the fused kernel counts against the window, per element (the memory estimate uses it too). */
+export function windowBytesPerElement(outBytesPerElement: number): number {
+  return 2 * dtypeBytes('F32') + outBytesPerElement;
 }
 
 /** Runs of untouched tensors are copied by the workers in pieces of at most this size. */
@@ -159,7 +164,7 @@ export async function saveModel(model: ModelValue, opts: SaveModelOptions, ctx: 
       async (_, unit) => {
         for (const job of unit.type === 'range' ? unit.completes : [unit.job]) await finished(job);
       },
-      { maxItems: MAX_ITEMS_IN_FLIGHT, maxBytes: opts.windowBytes ?? 256 * 1024 * 1024, signal: ctx.signal },
+      { maxItems: MAX_ITEMS_IN_FLIGHT, maxBytes: opts.windowBytes ?? DEFAULT_WINDOW_BYTES, signal: ctx.signal },
     );
     throwIfAborted(ctx.signal);
     if (deferredRecipe) await writer.setReservedMetadata(RECIPE_KEY, JSON.stringify(await deferredRecipe));

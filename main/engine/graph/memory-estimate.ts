@@ -10,7 +10,7 @@
  *         (tensor-io/range-copy.ts); a tensor patched only by plain low-rank deltas streams through the fused
  *         kernel in row blocks, holding its factors in fp32 (ΔW is never whole); any other computed tensor (dense
  *         or DoRA deltas, merge methods, Merge Models, fp8 casts) is whole in fp32 on its worker, as many at once
- *         as the workers and the export window allow (export/save-model.ts counts 2 fp32 + the output per tensor);
+ *         as the workers and the export window allow (export/save-model.ts windowBytesPerElement);
  *       LoRA export (Save LoRA, Resize Rank's evaluation): per worker one module (its factors, or for dense and
  *         task-merged sources ΔW per member in fp32 with the SVD's sketch), and the finished modules in flight
  *         to the writer on this thread;
@@ -25,6 +25,7 @@ import os from 'node:os';
 import { EngineError } from '../errors.js';
 import { modulesInFlight } from '../export/lora-format/write-lora-file.js';
 import { DEFAULT_WINDOW_BYTES } from '../export/ordered-stream.js';
+import { windowBytesPerElement } from '../export/save-model.js';
 import { BLOCK_BYTES as BAKE_BLOCK_BYTES } from '../ops/apply/kernels/low-rank-bake.js';
 import { parseByteSize } from '../tensor-io/byte-size.js';
 import { CHUNK_BYTES as COPY_CHUNK_BYTES } from '../tensor-io/range-copy.js';
@@ -130,8 +131,7 @@ export function wholeBytesPerElement(t: WholeTensor): number {
   }
 }
 
-/** What save-model.ts counts against its window for a computed tensor (unitCost: 2 fp32 + the output), per element. */
-const windowCostPerElement = (t: WholeTensor): number => 2 * F32 + t.outBytes;
+const windowCostPerElement = (t: WholeTensor): number => windowBytesPerElement(t.outBytes);
 
 /**
  * Whole tensors in flight at once, in bytes: at most one per worker, and the window admits several only while
