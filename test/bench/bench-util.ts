@@ -85,6 +85,17 @@ export function valuePool(bytes: number, dtype: 'F16' | 'BF16', seed = 12345): U
   return encodeFloat(seeded(bytes / 2, seed, 0.05), dtype);
 }
 
+/** Successive slices of `n` 16-bit values from `pool`, wrapping to its start when it runs out. */
+export function poolSlices(pool: Uint8Array): (n: number) => Uint8Array {
+  let p = 0;
+  return (n) => {
+    if (p + n * 2 > pool.byteLength) p = 0;
+    const out = pool.slice(p, p + n * 2);
+    p += n * 2;
+    return out;
+  };
+}
+
 /**
  * Writes a safetensors file whose 16-bit tensors take their bytes from `pool`, cycling, starting `phase`
  * bytes in (another phase gives every tensor other values: a "fine-tune" where every weight changed).

@@ -18,7 +18,7 @@ import { MISTRAL_7B, llamaTensors, type LlamaConfig } from '../../main/engine/na
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
-import { timedCommand, valuePool, writePooledSafetensors } from './bench-util.js';
+import { timedCommand, poolSlices, valuePool, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -73,14 +73,7 @@ function writeAdapter(cfg: LlamaConfig): number {
     up_proj: [cfg.intermediate, cfg.hidden],
     down_proj: [cfg.hidden, cfg.intermediate],
   };
-  const pool = valuePool(16 * 1024 * 1024, 'BF16', 7);
-  let p = 0;
-  const take = (n: number): Uint8Array => {
-    if (p + n * 2 > pool.byteLength) p = 0;
-    const out = pool.slice(p, p + n * 2);
-    p += n * 2;
-    return out;
-  };
+  const take = poolSlices(valuePool(16 * 1024 * 1024, 'BF16', 7));
   const tensors = [];
   for (let i = 0; i < cfg.layers; i++) {
     for (const t of TARGETS) {

@@ -19,7 +19,7 @@ import { elementCountOf, type TensorSpec } from '../../main/engine/naming/archit
 import { float32ToFloat16Bits } from '../../main/engine/tensor-io/float-convert.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
-import { timedCommand, valuePool, writePooledSafetensors, type TimedCommand } from './bench-util.js';
+import { timedCommand, poolSlices, valuePool, writePooledSafetensors, type TimedCommand } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -40,14 +40,7 @@ function writeBase(file: string, specs: readonly TensorSpec[]): number {
 function writeLora(file: string, specs: readonly TensorSpec[]): number {
   const keyMap = buildKeyMap(specs.map((s) => ({ name: s.key, shape: s.shape })));
   const targets = keyMap.modules.filter((m) => m.component === 'unet' && /(attn[12]_to_(q|k|v|out_0)|ff_net_0_proj|ff_net_2)$/.test(m.kohyaName ?? ''));
-  const pool = valuePool(8 * 1024 * 1024, 'F16');
-  let p = 0;
-  const take = (n: number): Uint8Array => {
-    if (p + n * 2 > pool.byteLength) p = 0;
-    const out = pool.slice(p, p + n * 2);
-    p += n * 2;
-    return out;
-  };
+  const take = poolSlices(valuePool(8 * 1024 * 1024, 'F16'));
   const tensors = targets.flatMap((m) => {
     const [out, inn] = [m.target.baseShape[0]!, m.target.baseShape[1]!];
     return [

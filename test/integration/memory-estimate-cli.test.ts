@@ -18,7 +18,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeGraph } from '../../shared/graph/codec.js';
 import { llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
-import { valuePool, writePooledSafetensors } from '../bench/bench-util.js';
+import { poolSlices, valuePool, writePooledSafetensors } from '../bench/bench-util.js';
 import { cliPath } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/safetensors.js';
 import { GraphBuilder, T } from '../unit/shared/builder.js';
@@ -44,14 +44,7 @@ function writeAdapter(adapterDir: string, seed: number): void {
     up_proj: [CFG.intermediate, CFG.hidden],
     down_proj: [CFG.hidden, CFG.intermediate],
   };
-  const pool = valuePool(4 * 1024 * 1024, 'BF16', seed);
-  let p = 0;
-  const take = (n: number): Uint8Array => {
-    if (p + n * 2 > pool.byteLength) p = 0;
-    const out = pool.slice(p, p + n * 2);
-    p += n * 2;
-    return out;
-  };
+  const take = poolSlices(valuePool(4 * 1024 * 1024, 'BF16', seed));
   const tensors = [];
   for (let i = 0; i < CFG.layers; i++) {
     for (const t of TARGETS) {
