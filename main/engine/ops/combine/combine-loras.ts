@@ -52,7 +52,7 @@ export function planCombine(inputs: readonly CombineInput[], raw: RawCombineOpti
     architecture,
     modules,
     inputs: [...new Set(inputs.flatMap((i) => i.lora.inputs))],
-    inputRoles: Object.assign({}, ...inputs.map((i) => i.lora.inputRoles ?? {})) as Record<string, string>,
+    inputRoles: Object.fromEntries(inputs.flatMap((i) => Object.entries(i.lora.inputRoles ?? {}))),
     unusedKeys: inputs.flatMap((i) => i.lora.unusedKeys.map((u) => ({ key: `${i.lora.label}: ${u.key}`, reason: u.reason }))),
   };
   // Save LoRA keeps task type, base model and fan_in_fan_out from a PEFT config: the first input's, if any has one.

@@ -88,6 +88,14 @@ describe('combineLoras: alignment', () => {
     }
   });
 
+  it('keeps the inputs\' files and their recipe roles (an extracted LoRA\'s checkpoints stay base and tuned)', async () => {
+    const a = await loadLora(A.file);
+    const extracted: LoraValue = { ...a, inputs: ['/m/base.safetensors', '/m/tuned.safetensors'], inputRoles: { '/m/base.safetensors': 'base', '/m/tuned.safetensors': 'tuned' } };
+    const out = combineLoras([{ lora: a, weight: 1 }, { lora: extracted, weight: 1 }], { method: 'concat' });
+    expect(out.inputs).toEqual([A.file, '/m/base.safetensors', '/m/tuned.safetensors']);
+    expect(out.inputRoles).toEqual({ '/m/base.safetensors': 'base', '/m/tuned.safetensors': 'tuned' });
+  });
+
   it('carries Scale / Block Weights strengths of the inputs into the coefficients', async () => {
     const a = await loadLora(A.file);
     const viaStrength = combineLoras([{ lora: scaleLora(a, (m) => (m.name.endsWith('to_q') ? 0.25 : 1)), weight: 2 }], {});
