@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
 import { encodeFloat } from '../../main/engine/tensor-io/float-convert.js';
+import { safetensorsBytes } from '../helpers/safetensors.js';
 
 /** Small helpers shared by the benchmarks: repeat and report best/median, seeded data. */
 export interface Timing {
@@ -148,4 +151,35 @@ export function timedCommand(cmd: string, cmdArgs: readonly string[], env: NodeJ
   const seconds = (performance.now() - t0) / 1000;
   const m = /MAXRSS_KB=(\d+) CPU_USER=([\d.]+) CPU_SYS=([\d.]+)/.exec(r.stderr);
   return { seconds, maxRssMB: m ? Number(m[1]) / 1024 : Number.NaN, userSeconds: m ? Number(m[2]) : Number.NaN, sysSeconds: m ? Number(m[3]) : Number.NaN, code: r.status, stderr: r.stderr };
+}
+
+/** The linear layers of every Llama block a PEFT LoRA usually targets. */
+export const LLAMA_LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+
+/**
+ * A PEFT adapter directory (adapter_config.json + bf16 adapter_model.safetensors) with a LoRA on every target of
+ * every layer of the Llama-shaped model `cfg` (the shapes are llamaTensors'); values from a seeded pool.
+ * Returns the bytes of adapter_model.safetensors.
+ */
+export function writeLlamaPeftAdapter(adapterDir: string, cfg: LlamaConfig, o: { rank: number; seed: number; poolBytes: number; config?: Record<string, unknown> }): number {
+  const take = poolSlices(valuePool(o.poolBytes, 'BF16', o.seed));
+  const targeted = new RegExp(`\\.(${LLAMA_LORA_TARGETS.join('|')})\\.weight$`);
+  const tensors = llamaTensors(cfg)
+    .filter((s) => targeted.test(s.key))
+    .flatMap((s) => {
+      const [out, inn] = [s.shape[0]!, s.shape[1]!];
+      const key = `base_model.model.${s.key.replace(/\.weight$/, '')}`;
+      return [
+        { name: `${key}.lora_A.weight`, shape: [o.rank, inn], dtype: 'BF16' as const, data: take(o.rank * inn) },
+        { name: `${key}.lora_B.weight`, shape: [out, o.rank], dtype: 'BF16' as const, data: take(out * o.rank) },
+      ];
+    });
+  mkdirSync(adapterDir, { recursive: true });
+  const bytes = safetensorsBytes(tensors);
+  writeFileSync(path.join(adapterDir, 'adapter_model.safetensors'), bytes);
+  writeFileSync(
+    path.join(adapterDir, 'adapter_config.json'),
+    JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: o.rank, lora_alpha: 2 * o.rank, target_modules: LLAMA_LORA_TARGETS, ...o.config }),
+  );
+  return bytes.byteLength;
 }

@@ -17,8 +17,7 @@ import path from 'node:path';
 import { MISTRAL_7B, llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
 import { elementCountOf, type TensorSpec } from '../../main/engine/naming/architectures/spec.js';
 import { cliPath } from '../helpers/cli.js';
-import { safetensorsBytes } from '../helpers/safetensors.js';
-import { timedCommand, poolSlices, valuePool, writePooledSafetensors } from './bench-util.js';
+import { LLAMA_LORA_TARGETS, timedCommand, valuePool, writeLlamaPeftAdapter, writePooledSafetensors } from './bench-util.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -33,7 +32,6 @@ const keep = args.includes('--keep');
 const SHARD_BYTES = 5e9;
 /** Llama-3-8B: Mistral-7B's layer shapes (GQA 32/8, intermediate 14336) with a 128256-token vocabulary. */
 const LLAMA3_8B: LlamaConfig = { ...MISTRAL_7B, vocab: 128256, layers };
-const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
 /** Greedy 5 GB shards in spec order, named as transformers names them, and the index. Returns the total bytes. */
 function writeShards(specs: readonly TensorSpec[]): number {
@@ -61,39 +59,6 @@ function writeShards(specs: readonly TensorSpec[]): number {
   return total;
 }
 
-/** A PEFT adapter directory: adapter_config.json + adapter_model.safetensors (bf16), every target of every layer. */
-function writeAdapter(cfg: LlamaConfig): number {
-  const kv = (cfg.kvHeads * cfg.hidden) / cfg.heads;
-  const shapes: Record<string, [number, number]> = {
-    q_proj: [cfg.hidden, cfg.hidden],
-    k_proj: [kv, cfg.hidden],
-    v_proj: [kv, cfg.hidden],
-    o_proj: [cfg.hidden, cfg.hidden],
-    gate_proj: [cfg.intermediate, cfg.hidden],
-    up_proj: [cfg.intermediate, cfg.hidden],
-    down_proj: [cfg.hidden, cfg.intermediate],
-  };
-  const take = poolSlices(valuePool(16 * 1024 * 1024, 'BF16', 7));
-  const tensors = [];
-  for (let i = 0; i < cfg.layers; i++) {
-    for (const t of TARGETS) {
-      const [out, inn] = shapes[t]!;
-      const parent = ['gate_proj', 'up_proj', 'down_proj'].includes(t) ? 'mlp' : 'self_attn';
-      const key = `base_model.model.model.layers.${i}.${parent}.${t}`;
-      tensors.push({ name: `${key}.lora_A.weight`, shape: [rank, inn], dtype: 'BF16' as const, data: take(rank * inn) });
-      tensors.push({ name: `${key}.lora_B.weight`, shape: [out, rank], dtype: 'BF16' as const, data: take(out * rank) });
-    }
-  }
-  const adapterDir = path.join(dir, 'adapter');
-  mkdirSync(adapterDir, { recursive: true });
-  const bytes = safetensorsBytes(tensors);
-  writeFileSync(path.join(adapterDir, 'adapter_model.safetensors'), bytes);
-  writeFileSync(
-    path.join(adapterDir, 'adapter_config.json'),
-    JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: rank, lora_alpha: 2 * rank, target_modules: TARGETS, base_model_name_or_path: 'synthetic-llama-3-8b' }),
-  );
-  return bytes.byteLength;
-}
 
 
 const dirBytes = (d: string): number => readdirSync(d).reduce((a, f) => a + statSync(path.join(d, f)).size, 0);
@@ -110,7 +75,7 @@ try {
     const bytes = writeShards(specs);
     console.log(`  base: ${(bytes / 1e9).toFixed(2)} GB in ${readdirSync(path.join(dir, 'base')).length - 1} shards, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  console.log(`  adapter: PEFT rank ${rank} on ${TARGETS.join(', ')} of ${layers} layers, ${(writeAdapter(LLAMA3_8B) / 1e6).toFixed(1)} MB`);
+  console.log(`  adapter: PEFT rank ${rank} on ${LLAMA_LORA_TARGETS.join(', ')} of ${layers} layers, ${(writeLlamaPeftAdapter(path.join(dir, 'adapter'), LLAMA3_8B, { rank, seed: 7, poolBytes: 16 * 1024 * 1024, config: { base_model_name_or_path: 'synthetic-llama-3-8b' } }) / 1e6).toFixed(1)} MB`);
   const out = path.join(dir, 'out');
   const copy = path.join(dir, 'cp');
   // Each round: cp + sync of the shards, then the merge without and with input hashing (cold cache), so a

@@ -18,9 +18,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeGraph } from '../../shared/graph/codec.js';
 import { llamaTensors, type LlamaConfig } from '../../main/engine/naming/architectures/llama.js';
-import { poolSlices, valuePool, writePooledSafetensors } from '../bench/bench-util.js';
+import { valuePool, writeLlamaPeftAdapter, writePooledSafetensors } from '../bench/bench-util.js';
 import { cliPath } from '../helpers/cli.js';
-import { safetensorsBytes } from '../helpers/safetensors.js';
 import { GraphBuilder, T } from '../unit/shared/builder.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ls-memest-'));
@@ -29,35 +28,9 @@ const tuned = path.join(dir, 'tuned', 'model.safetensors');
 const peft = [path.join(dir, 'adapter-a'), path.join(dir, 'adapter-b')];
 const preload = path.join(dir, 'max-rss.cjs');
 const CFG: LlamaConfig = { vocab: 32000, hidden: 1024, layers: 2, heads: 16, kvHeads: 4, intermediate: 4096, tiedEmbeddings: false, qkvBias: false };
-const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 const RANK = 8;
 const WORKERS = '2';
 
-function writeAdapter(adapterDir: string, seed: number): void {
-  const kv = (CFG.kvHeads * CFG.hidden) / CFG.heads;
-  const shapes: Record<string, [number, number]> = {
-    q_proj: [CFG.hidden, CFG.hidden],
-    k_proj: [kv, CFG.hidden],
-    v_proj: [kv, CFG.hidden],
-    o_proj: [CFG.hidden, CFG.hidden],
-    gate_proj: [CFG.intermediate, CFG.hidden],
-    up_proj: [CFG.intermediate, CFG.hidden],
-    down_proj: [CFG.hidden, CFG.intermediate],
-  };
-  const take = poolSlices(valuePool(4 * 1024 * 1024, 'BF16', seed));
-  const tensors = [];
-  for (let i = 0; i < CFG.layers; i++) {
-    for (const t of TARGETS) {
-      const [out, inn] = shapes[t]!;
-      const key = `base_model.model.model.layers.${i}.${['gate_proj', 'up_proj', 'down_proj'].includes(t) ? 'mlp' : 'self_attn'}.${t}`;
-      tensors.push({ name: `${key}.lora_A.weight`, shape: [RANK, inn], dtype: 'BF16' as const, data: take(RANK * inn) });
-      tensors.push({ name: `${key}.lora_B.weight`, shape: [out, RANK], dtype: 'BF16' as const, data: take(out * RANK) });
-    }
-  }
-  mkdirSync(adapterDir, { recursive: true });
-  writeFileSync(path.join(adapterDir, 'adapter_model.safetensors'), safetensorsBytes(tensors));
-  writeFileSync(path.join(adapterDir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: RANK, lora_alpha: 2 * RANK, target_modules: TARGETS }));
-}
 
 beforeAll(() => {
   const specs = llamaTensors(CFG);
@@ -67,8 +40,8 @@ beforeAll(() => {
   writePooledSafetensors(base, specs, pool, { dtype: 'BF16', metadata: { format: 'pt' } });
   // Another phase of the pool: every weight differs from the base's.
   writePooledSafetensors(tuned, specs, pool, { dtype: 'BF16', phase: 4098, metadata: { format: 'pt' } });
-  writeAdapter(peft[0]!, 7);
-  writeAdapter(peft[1]!, 11);
+  writeLlamaPeftAdapter(peft[0]!, CFG, { rank: RANK, seed: 7, poolBytes: 4 * 1024 * 1024 });
+  writeLlamaPeftAdapter(peft[1]!, CFG, { rank: RANK, seed: 11, poolBytes: 4 * 1024 * 1024 });
   writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(process.env.MAX_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));\n`);
 });
 
