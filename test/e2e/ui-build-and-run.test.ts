@@ -11,8 +11,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { connect, dragConnection, dropFromLibrary, flowPosition, inputHandle, nodeById, openRunTab, outputHandle, runStatus, screenshot, selectNode, setField, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, openAppSession, type ServeProcess } from './helpers/index.js';
+import { connect, dragConnection, dropFromLibrary, flowPosition, inputHandle, nodeById, openRunTab, outputHandle, runStatus, screenshot, selectNode, setField } from './ui-driver.js';
 
 const DEMO = path.join(repoRoot, 'assets', 'demo');
 
@@ -25,13 +25,9 @@ describe.skipIf(!chromiumAvailable())('node editor in Chromium against the real 
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-ui-'));
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty'));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

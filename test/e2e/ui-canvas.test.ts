@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
+import { type AppPage, chromiumAvailable, openAppSession, openPage, type ServeProcess } from './helpers/index.js';
 import { canvasPoint, flowPosition, nodeById, outputHandle, waitForApp } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
@@ -17,12 +17,8 @@ describe.skipIf(!chromiumAvailable())('canvas gestures', () => {
   const edges = () => page.locator('.react-flow__edge');
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty'));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoFiles } from '../../main/engine/demo/index.js';
 import { repoRoot } from '../helpers/cli.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { runStatus, screenshot, setField, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, openAppSession, type ServeProcess } from './helpers/index.js';
+import { runStatus, screenshot, setField } from './ui-driver.js';
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'comfyui');
 
@@ -26,7 +26,6 @@ describe.skipIf(!chromiumAvailable())('ComfyUI workflow import in Chromium', () 
   let checkpoints: string;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-comfy-'));
     const demo = path.join(work, 'demo');
     await generateDemoFiles(demo);
@@ -39,11 +38,8 @@ describe.skipIf(!chromiumAvailable())('ComfyUI workflow import in Chromium', () 
     cpSync(path.join(demo, 'character-lora.safetensors'), path.join(models, 'loras', 'character-lora.safetensors'));
     cpSync(FIXTURES, path.join(work, 'workflows'), { recursive: true });
     // Outputs go where the graph says (the ComfyUI checkpoints folder), not to a test folder.
-    server = await startServeProcess({ outputDir: null });
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty', { serve: { outputDir: null } }));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

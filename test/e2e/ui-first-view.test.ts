@@ -8,9 +8,9 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
+import { type AppPage, chromiumAvailable, openAppSession, type ServeProcess } from './helpers/index.js';
 import { formatBytes } from '../../renderer/src/format/format.js';
-import { dropFromLibrary, nodeById, openRunTab, runStatus, screenshot, waitForApp } from './ui-driver.js';
+import { dropFromLibrary, nodeById, openRunTab, runStatus, screenshot } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('first view at 1280×800', () => {
   let server: ServeProcess;
@@ -19,12 +19,8 @@ describe.skipIf(!chromiumAvailable())('first view at 1280×800', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, server.url, { width: 1280, height: 800 });
+    ({ server, browser, app } = await openAppSession('', { viewport: { width: 1280, height: 800 } }));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

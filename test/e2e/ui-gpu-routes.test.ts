@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
 import { testGpu } from '../helpers/webgpu.js';
 import { wideGramCombineArgs, writeWideGramLoras } from '../helpers/wide-gram-loras.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { runStatus, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, graphQuery, openAppSession, type ServeProcess } from './helpers/index.js';
+import { runStatus } from './ui-driver.js';
 
 const found = chromiumAvailable() ? await testGpu() : { gpu: undefined };
 
@@ -25,15 +25,11 @@ describe.skipIf(!chromiumAvailable() || !found.gpu)('the run panel names where a
   let work: string;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-ui-routes-'));
     const printed = await runCliProcess([...wideGramCombineArgs(writeWideGramLoras(work), path.join(work, 'combined.safetensors')), '--print-graph']);
     expect(printed.code, printed.stderr).toBe(0);
     writeFileSync(path.join(work, 'combine.json'), printed.stdout);
-    server = await startServeProcess({ env: { LORA_STUDIO_BACKEND: 'webgpu' }, outputDir: null });
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&graph=${encodeURIComponent(path.join(work, 'combine.json'))}`);
-    await waitForApp(app.page);
+    ({ server, browser, app } = await openAppSession(graphQuery(path.join(work, 'combine.json')), { serve: { env: { LORA_STUDIO_BACKEND: 'webgpu' }, outputDir: null } }));
   }, 240_000);
 
   afterAll(async () => {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { canvasPoint, connect, nodeById, openRunTab, runStatus, screenshot, setField, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, openAppSession, type ServeProcess } from './helpers/index.js';
+import { canvasPoint, connect, nodeById, openRunTab, runStatus, screenshot, setField } from './ui-driver.js';
 
 const DEMO = path.join(repoRoot, 'assets', 'demo');
 
@@ -23,12 +23,8 @@ describe.skipIf(!chromiumAvailable())('ComfyUI habits: quick-add aliases, right-
   const edge = (name: string) => page.getByRole('group', { name, exact: true });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty'));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

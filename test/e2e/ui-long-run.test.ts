@@ -11,8 +11,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sd15Checkpoint } from '../../main/engine/naming/architectures/index.js';
 import { writeSparseBase } from '../helpers/synthetic-base.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { nodeById, runStatus, screenshot, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, graphQuery, openAppSession, type ServeProcess } from './helpers/index.js';
+import { nodeById, runStatus, screenshot } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('a long run: progress, then Stop', () => {
   let server: ServeProcess;
@@ -21,7 +21,6 @@ describe.skipIf(!chromiumAvailable())('a long run: progress, then Stop', () => {
   let work: string;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-ui-long-'));
     const base = writeSparseBase(path.join(work, 'sd15-full.safetensors'), sd15Checkpoint({ size: 'full', vae: true }), 'F16');
     const graph = {
@@ -35,10 +34,7 @@ describe.skipIf(!chromiumAvailable())('a long run: progress, then Stop', () => {
       edges: [{ id: 'e1', source: 'load-model-1', sourcePort: 'model', target: 'save-model-1', targetPort: 'model' }],
     };
     writeFileSync(path.join(work, 'long.json'), JSON.stringify(graph));
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&graph=${encodeURIComponent(path.join(work, 'long.json'))}`);
-    await waitForApp(app.page);
+    ({ server, browser, app } = await openAppSession(graphQuery(path.join(work, 'long.json'))));
   }, 240_000);
 
   afterAll(async () => {

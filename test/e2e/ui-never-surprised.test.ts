@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
+import { type AppPage, chromiumAvailable, openAppSession, openPage, type ServeProcess } from './helpers/index.js';
 import { connect, dropFromLibrary, nodeById, openRunTab, screenshot, setField, waitForApp } from './ui-driver.js';
 
 const DEMO = path.join(repoRoot, 'assets', 'demo');
@@ -24,13 +24,9 @@ describe.skipIf(!chromiumAvailable())('never surprised', () => {
   const problemsText = () => page.getByRole('tabpanel').textContent();
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-surprise-'));
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty'));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { canvasPoint, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, graphQuery, openAppSession, type ServeProcess } from './helpers/index.js';
+import { canvasPoint } from './ui-driver.js';
 
 // A frame's p95 on a loaded 2-core machine reaches 100–250 ms while other work runs; what the test guards is
 // that a gesture re-renders no node it does not move (the counts below) and frames stay near 60 fps at the median.
@@ -92,13 +92,9 @@ describe.skipIf(!chromiumAvailable())('300 nodes: pan and zoom frame times', () 
   let work: string;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     work = await mkdtemp(path.join(os.tmpdir(), 'lora-studio-ui-perf-'));
     writeFileSync(path.join(work, 'big.json'), JSON.stringify(bigGraph()));
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&graph=${encodeURIComponent(path.join(work, 'big.json'))}`);
-    await waitForApp(app.page);
+    ({ server, browser, app } = await openAppSession(graphQuery(path.join(work, 'big.json'))));
     await app.page.locator('.react-flow__node').nth(299).waitFor({ state: 'attached', timeout: 60_000 });
     // Let the fit-on-load and validation settle.
     await app.page.waitForTimeout(1500);

@@ -5,8 +5,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureRendererBuilt, launchChromium, openPage, startServeProcess, type AppPage, type ServeProcess } from './helpers/index.js';
-import { openRunTab, runStatus, screenshot, waitForApp } from './ui-driver.js';
+import { type AppPage, chromiumAvailable, openAppSession, type ServeProcess } from './helpers/index.js';
+import { openRunTab, runStatus, screenshot } from './ui-driver.js';
 
 describe.skipIf(!chromiumAvailable())('reports and plots', () => {
   let server: ServeProcess;
@@ -15,12 +15,8 @@ describe.skipIf(!chromiumAvailable())('reports and plots', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServeProcess();
-    browser = await launchChromium();
-    app = await openPage(browser, `${server.url}&start=empty`);
+    ({ server, browser, app } = await openAppSession('&start=empty'));
     page = app.page;
-    await waitForApp(page);
   }, 240_000);
 
   afterAll(async () => {

@@ -3,3 +3,4 @@ export { callApi, startServeProcess, type ServeProcess, type ServeProcessOptions
 export { ensureRendererBuilt, rendererIsFresh } from './renderer-build.js';
 export { chromiumAvailable, CHROMIUM_PATH, launchChromium, openPage, recordConsole, type AppPage, type ConsoleLog } from './chromium.js';
 export { emulateElectronWindow, EMULATED_ORIGIN, type EmulatedWindow } from './electron-emulation.js';
+export { graphQuery, openAppSession, type AppSession } from './app-session.js';
