@@ -7,8 +7,10 @@
  */
 import { referenceMatMul } from '../compute/matmul.js';
 import { throwIfAborted } from '../errors.js';
-import { HALF_FLOAT_BITS, isFloatDType } from '../tensor-io/dtypes.js';
+import { HALF_FLOAT_BITS, isFloatDType, type DType } from '../tensor-io/dtypes.js';
 import { decodeFloat } from '../tensor-io/float-convert.js';
+import { forEachTensorBytes } from '../tensor-io/positional-read.js';
+import type { TensorEntry } from '../tensor-io/safetensors-header.js';
 import { computeModuleDelta } from './delta.js';
 import { AdapterError } from './errors.js';
 import type { AdapterModule, LoadedAdapter } from './types.js';
@@ -46,12 +48,27 @@ function scan(values: Float32Array): TensorScan {
 
 /**
  * scan() on F16 / BF16 bytes without decoding them: a finite value's magnitude grows with its bits below the
- * sign, so the largest of those, decoded alone, is the max-abs (about 10× faster than decode + scan: Load
- * LoRA scans every factor, on the critical path of a bake).
+ * sign, so the largest of those, decoded alone, is the max-abs. The common case, no NaN or Inf, is one pass
+ * that keeps the largest of those bits, two values per 32-bit word (measured: ~2× the per-value loop below,
+ * ~20× decode + scan; Load LoRA scans every factor, on the critical path of a bake). A largest with an
+ * all-ones exponent means there is a NaN or Inf: the per-value loop then counts them.
  */
 export function scanHalf(bytes: Uint8Array, dtype: keyof typeof HALF_FLOAT_BITS): TensorScan {
-  const bits = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) : new Uint16Array(bytes.slice().buffer);
+  const bits = bytes.byteOffset % 4 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) : new Uint16Array(bytes.slice().buffer, 0, bytes.byteLength >> 1);
   const { exponent, mantissa } = HALF_FLOAT_BITS[dtype];
+  const maxAbs = (b: number): number => decodeFloat(new Uint8Array(new Uint16Array([b]).buffer), dtype)[0]!;
+  const words = new Uint32Array(bits.buffer, bits.byteOffset, bits.length >> 1);
+  let low = bits.length % 2 === 1 ? bits[bits.length - 1]! & 0x7fff : 0;
+  let high = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const a = w & 0x7fff;
+    const b = (w >>> 16) & 0x7fff;
+    if (a > low) low = a;
+    if (b > high) high = b;
+  }
+  const largestBits = Math.max(low, high);
+  if ((largestBits & exponent) !== exponent) return { nan: 0, inf: 0, maxAbs: maxAbs(largestBits) };
   let nan = 0;
   let inf = 0;
   let largest = 0;
@@ -62,12 +79,12 @@ export function scanHalf(bytes: Uint8Array, dtype: keyof typeof HALF_FLOAT_BITS)
       else inf++;
     } else if (b > largest) largest = b;
   }
-  return { nan, inf, maxAbs: decodeFloat(new Uint8Array(new Uint16Array([largest]).buffer), dtype)[0]! };
+  return { nan, inf, maxAbs: maxAbs(largest) };
 }
 
-async function scanTensor(adapter: LoadedAdapter, key: string, dtype: string): Promise<TensorScan> {
-  if (dtype === 'F16' || dtype === 'BF16') return scanHalf(await adapter.source.readBytes(key), dtype);
-  return scan(await adapter.source.readFloat32(key));
+function scanBytes(bytes: Uint8Array, dtype: DType): TensorScan {
+  if (dtype === 'F16' || dtype === 'BF16') return scanHalf(bytes, dtype);
+  return scan(decodeFloat(bytes, dtype));
 }
 
 const count = (s: TensorScan): string => [s.nan > 0 ? `${s.nan} NaN` : '', s.inf > 0 ? `${s.inf} Inf` : ''].filter(Boolean).join(' and ');
@@ -142,15 +159,20 @@ async function overflowText(adapter: LoadedAdapter, m: AdapterModule, scans: Rea
 /** Every non-finite value of `adapter`, one finding per tensor (and per module for alpha and overflow). */
 export async function findNonFinite(adapter: LoadedAdapter, signal?: AbortSignal): Promise<NonFiniteFinding[]> {
   const found: NonFiniteFinding[] = [];
+  const floats = [...new Set(adapter.modules.flatMap((m) => m.keys))].map((key) => adapter.source.get(key)).filter((e): e is TensorEntry => e !== undefined && isFloatDType(e.dtype));
+  const scanned = new Map<string, TensorScan>();
+  await forEachTensorBytes(floats, (entry, bytes) => {
+    throwIfAborted(signal);
+    scanned.set(entry.name, scanBytes(bytes, entry.dtype));
+  });
   for (const m of adapter.modules) {
     throwIfAborted(signal);
     if (m.alpha !== undefined && !Number.isFinite(m.alpha)) found.push({ module: m.name, text: `module "${m.name}": alpha is ${m.alpha}` });
     else if (!Number.isFinite(m.scale)) found.push({ module: m.name, text: `module "${m.name}": scale is ${m.scale}` });
     const scans = new Map<string, TensorScan>();
     for (const key of m.keys) {
-      const entry = adapter.source.get(key);
-      if (!entry || !isFloatDType(entry.dtype)) continue;
-      const s = await scanTensor(adapter, key, entry.dtype);
+      const s = scanned.get(key);
+      if (!s) continue;
       scans.set(key, s);
       if (s.nan + s.inf > 0) found.push({ module: m.name, tensor: key, text: `tensor "${key}" holds ${count(s)} value${s.nan + s.inf === 1 ? '' : 's'}` });
     }

@@ -114,3 +114,52 @@ export async function readTensorBytes(entry: TensorEntry, into?: Uint8Array): Pr
     await fh?.close();
   }
 }
+
+/** Bytes read at once by forEachTensorBytes (a window of neighbouring tensors). */
+export const TENSOR_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads `entries` a window of neighbouring tensors at a time (one read for up to `windowBytes`, where one read
+ * per tensor would cost a round trip through the thread pool each: a LoRA has hundreds of small tensors) and
+ * gives each tensor's bytes to `visit`, in storage order per file. The bytes are valid during the call only
+ * (one buffer is reused); a tensor larger than a window is read alone.
+ */
+export async function forEachTensorBytes(entries: readonly TensorEntry[], visit: (entry: TensorEntry, bytes: Uint8Array) => void | Promise<void>, windowBytes = TENSOR_WINDOW_BYTES): Promise<void> {
+  const byFile = new Map<string, TensorEntry[]>();
+  for (const e of entries) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  let buffer = new Uint8Array(0);
+  for (const [file, list] of byFile) {
+    list.sort((a, b) => a.dataOffset - b.dataOffset);
+    let fh;
+    try {
+      fh = await open(file, 'r');
+    } catch (err) {
+      throw failed(list[0]!, err);
+    }
+    try {
+      for (let i = 0; i < list.length; ) {
+        const start = list[i]!.dataOffset;
+        let j = i + 1;
+        let end = start + list[i]!.byteLength;
+        while (j < list.length && Math.max(end, list[j]!.dataOffset + list[j]!.byteLength) - start <= windowBytes) end = Math.max(end, list[j]!.dataOffset + list[j++]!.byteLength);
+        if (buffer.byteLength < end - start) buffer = new Uint8Array(end - start);
+        let done = 0;
+        try {
+          while (done < end - start) {
+            const { bytesRead } = await fh.read(buffer, done, end - start - done, start + done);
+            if (bytesRead === 0) throw shortRead(list[i]!, start + done);
+            done += bytesRead;
+          }
+        } catch (err) {
+          throw failed(list[i]!, err);
+        }
+        for (; i < j; i++) {
+          const e = list[i]!;
+          await visit(e, buffer.subarray(e.dataOffset - start, e.dataOffset - start + e.byteLength));
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}

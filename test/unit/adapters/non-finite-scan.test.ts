@@ -33,6 +33,14 @@ describe('scanHalf: NaN / Inf counts and max-abs from the bits', () => {
     });
   }
 
+  it('reads bytes at an offset of 2 (halves not on a word boundary), with and without a NaN', () => {
+    const buf = new Uint8Array(12);
+    buf.set(new Uint8Array(new Uint16Array([0x3c00, 0xc400, 0x3800, 0x4000, 0x3555]).buffer), 2);
+    expect(scanHalf(buf.subarray(2), 'F16')).toEqual({ nan: 0, inf: 0, maxAbs: 4 });
+    buf.set(new Uint8Array(new Uint16Array([0x7e00]).buffer), 4);
+    expect(scanHalf(buf.subarray(2), 'F16')).toEqual({ nan: 1, inf: 0, maxAbs: 2 });
+  });
+
   it('reads bytes at an odd offset', () => {
     const buf = new Uint8Array(9);
     buf.set(new Uint8Array(new Uint16Array([0x3c00, 0xfc00, 0x7e00, 0xc000]).buffer), 1);

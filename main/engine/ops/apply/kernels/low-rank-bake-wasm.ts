@@ -22,6 +22,8 @@ import type { KernelDType } from './simd-float-codecs.js';
 export type BakeBlockFn = (base: number, out: number, up: number, down: number, tiles: number, panels: number, ranks: number, patches: number, rank: number, baseStride: number, outStride: number) => void;
 /** out = encode(decode(base)) for `groups` × 8 consecutive elements (no arithmetic: NaN payloads and −0 kept). */
 export type CastFn = (base: number, out: number, groups: number) => void;
+/** The first index of `count` 16-bit values at `at` whose exponent bits (`mask`) are all ones, or -1. */
+export type FirstAllOnesExponentFn = (at: number, count: number, mask: number) => number;
 
 export interface LowRankBakeKernels {
   readonly memory: WasmMemory;
@@ -29,6 +31,7 @@ export interface LowRankBakeKernels {
   readonly dataStart: number;
   bake(inDtype: KernelDType, outDtype: KernelDType): BakeBlockFn;
   cast(inDtype: KernelDType, outDtype: KernelDType): CastFn;
+  readonly firstAllOnesExponent: FirstAllOnesExponentFn;
 }
 
 export const KERNEL_DTYPES: readonly KernelDType[] = ['F16', 'BF16', 'F32'];
@@ -54,8 +57,14 @@ export function lowRankBakeKernels(): LowRankBakeKernels | null {
     dataStart: Math.ceil(globalValue(exports.dataStart) / 64) * 64,
     bake: (i, o) => exports[`bake_${i}_${o}`] as BakeBlockFn,
     cast: (i, o) => exports[`cast_${i}_${o}`] as CastFn,
+    firstAllOnesExponent: exports.first_all_ones_exponent as FirstAllOnesExponentFn,
   };
   return instance;
+}
+
+/** The kernels if this thread has loaded them already (undefined: not asked for yet, or unavailable). */
+export function loadedLowRankBakeKernels(): LowRankBakeKernels | undefined {
+  return instance ?? undefined;
 }
 
 /** The kernels' memory, grown to at least `bytes`; views on it are invalid after the next growth. */

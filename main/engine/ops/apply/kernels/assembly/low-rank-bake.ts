@@ -223,3 +223,23 @@ export function cast_BF16_F32(base: usize, out: usize, groups: i32): void { cast
 export function cast_F32_F16(base: usize, out: usize, groups: i32): void { castBlock(F32, F16, base, out, groups); }
 export function cast_F32_BF16(base: usize, out: usize, groups: i32): void { castBlock(F32, BF16, base, out, groups); }
 export function cast_F32_F32(base: usize, out: usize, groups: i32): void { castBlock(F32, F32, base, out, groups); }
+
+/**
+ * The first index in [0, count) of a 16-bit value at `at` whose exponent bits (`mask`: 0x7c00 for F16,
+ * 0x7f80 for BF16) are all ones (an Inf or NaN), or -1: the output overflow check of ../../output-overflow.ts
+ * over a block the bake just wrote, 32 values per test while none has one.
+ */
+export function first_all_ones_exponent(at: usize, count: i32, mask: i32): i32 {
+  const m = i16x8.splat(<i16>mask);
+  let i = 0;
+  for (; i + 32 <= count; i += 32) {
+    const p = at + (<usize>i << 1);
+    const a = i16x8.eq(v128.and(v128.load(p), m), m);
+    const b = i16x8.eq(v128.and(v128.load(p, 16), m), m);
+    const c = i16x8.eq(v128.and(v128.load(p, 32), m), m);
+    const d = i16x8.eq(v128.and(v128.load(p, 48), m), m);
+    if (v128.any_true(v128.or(v128.or(a, b), v128.or(c, d)))) break;
+  }
+  for (; i < count; i++) if ((<i32>load<u16>(at + (<usize>i << 1)) & mask) == mask) return i;
+  return -1;
+}
