@@ -47,7 +47,7 @@ export async function buildModule(source: TensorSource, group: ModuleGroup, conf
     throw t.error('rank-zero', `has ${what}: its factors hold no numbers, so it cannot change anything.`, undefined, 'The file is damaged or was exported wrongly: export the LoRA again (or remove this module).');
   }
   const dialect = dialectOf(kind, t);
-  const stored = t.has('alpha') ? await readScalar(source, t.key('alpha'), group.name) : undefined;
+  const stored = t.has('alpha') ? readScalar(source, t.key('alpha'), group.name) : undefined;
   const applied = configFor(group.name, kind, dialect);
   const scale = resolveScale(t, structure, stored, applied);
   const dora = doraSpec(t, structure);

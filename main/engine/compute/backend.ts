@@ -5,8 +5,8 @@
  * it is a hardware GPU; `webgpu` takes whatever adapter Dawn finds (the tests use the software llvmpipe).
  */
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors.js';
+import { loadTfjs, type Tfjs } from './tfjs-core.js';
 import { missingWasmBinaries, resolveWasmDir } from './wasm-paths.js';
 import type { GpuAdapterSummary } from './webgpu/adapter-summary.js';
 import { openGpu, probeGpuAdapter, setActiveGpu, WEBGPU_PACKAGE } from './webgpu/gpu-device.js';
@@ -74,6 +74,7 @@ export function currentBackend(): BackendInfo | undefined {
  */
 export async function selectBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
   const prefer = parsePreference(opts.prefer ?? process.env.LORA_STUDIO_BACKEND ?? 'auto');
+  const tf = await loadTfjs();
   // tfjs's console nags (the "install tfjs-node" banner, platform overrides) would land in CLI output.
   tf.enableProdMode();
   setActiveGpu(undefined);
@@ -81,7 +82,7 @@ export async function selectBackend(opts: BackendOptions = {}): Promise<BackendI
   const start = prefer === 'auto' ? 0 : BACKEND_ORDER.indexOf(prefer);
   for (const name of BACKEND_ORDER.slice(0, start)) skipped.push({ name, reason: `not tried: ${prefer} was preferred` });
   for (const name of BACKEND_ORDER.slice(start)) {
-    const attempt = await tryBackend(name, opts, prefer);
+    const attempt = await tryBackend(tf, name, opts, prefer);
     if ('reason' in attempt) skipped.push({ name, reason: attempt.reason });
     else return (activeInfo = { ...attempt, skipped });
   }
@@ -99,18 +100,18 @@ function parsePreference(value: string): BackendPreference {
 
 type Attempt = Omit<BackendInfo, 'skipped'> | { reason: string };
 
-async function tryBackend(name: BackendName, opts: BackendOptions, prefer: BackendPreference): Promise<Attempt> {
+async function tryBackend(tf: Tfjs, name: BackendName, opts: BackendOptions, prefer: BackendPreference): Promise<Attempt> {
   try {
-    if (name === 'webgpu') return await tryWebGpu(opts, prefer === 'auto');
-    if (name === 'node-gpu' || name === 'node') return await tryNative(name, opts.nativeModules?.[name] ?? NATIVE_PACKAGES[name]);
-    if (name === 'wasm') return await tryWasm(opts.wasmDir);
-    return await tryCpu();
+    if (name === 'webgpu') return await tryWebGpu(tf, opts, prefer === 'auto');
+    if (name === 'node-gpu' || name === 'node') return await tryNative(tf, name, opts.nativeModules?.[name] ?? NATIVE_PACKAGES[name]);
+    if (name === 'wasm') return await tryWasm(tf, opts.wasmDir);
+    return await tryCpu(tf);
   } catch (err) {
     return { reason: `failed: ${errorText(err)}` };
   }
 }
 
-async function tryNative(name: 'node-gpu' | 'node', specifier: string): Promise<Attempt> {
+async function tryNative(tf: Tfjs, name: 'node-gpu' | 'node', specifier: string): Promise<Attempt> {
   try {
     // A computed specifier: bundlers and tsc must not try to resolve an optional package at build time.
     await import(/* @vite-ignore */ specifier);
@@ -131,7 +132,7 @@ async function tryNative(name: 'node-gpu' | 'node', specifier: string): Promise<
  * Our heavy kernels (fused bake, matmul) run on the GPU device; tfjs's own small ops keep the WebAssembly (or
  * plain JS) backend. Under `auto` a software adapter is refused: llvmpipe is slower than the WebAssembly kernels.
  */
-async function tryWebGpu(opts: BackendOptions, auto: boolean): Promise<Attempt> {
+async function tryWebGpu(tf: Tfjs, opts: BackendOptions, auto: boolean): Promise<Attempt> {
   if (auto) {
     const presence = hardwareGpuPresence();
     if (!presence.likely) return { reason: presence.reason! };
@@ -143,14 +144,14 @@ async function tryWebGpu(opts: BackendOptions, auto: boolean): Promise<Attempt> 
   const opened = await openGpu(specifier);
   if (!opened.ok) return { reason: opened.reason };
   const adapter = opened.gpu.adapter;
-  const host = await tryWasm(opts.wasmDir);
-  const tfjs = 'reason' in host ? await tryCpu() : host;
+  const host = await tryWasm(tf, opts.wasmDir);
+  const tfjs = 'reason' in host ? await tryCpu(tf) : host;
   if ('reason' in tfjs) return { reason: `the tfjs backend beside it failed: ${tfjs.reason}` };
   setActiveGpu(opened.gpu);
   return { name: 'webgpu', tfBackend: tfjs.tfBackend, adapter, detail: `WebGPU on ${adapter.label}; tfjs ops on ${tfjs.tfBackend}`, simd: tfjs.simd, threads: tfjs.threads };
 }
 
-async function tryWasm(explicitDir: string | undefined): Promise<Attempt> {
+async function tryWasm(tf: Tfjs, explicitDir: string | undefined): Promise<Attempt> {
   const { dir, source } = resolveWasmDir(explicitDir);
   const missing = missingWasmBinaries(dir);
   if (missing.length > 0) return { reason: `${missing.join(', ')} not found in ${dir} (from ${source})` };
@@ -166,7 +167,7 @@ async function tryWasm(explicitDir: string | undefined): Promise<Attempt> {
   return { name: 'wasm', tfBackend: 'wasm', detail, simd, threads };
 }
 
-async function tryCpu(): Promise<Attempt> {
+async function tryCpu(tf: Tfjs): Promise<Attempt> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) return { reason: 'the plain JavaScript backend failed to initialise' };
   return { name: 'cpu', tfBackend: 'cpu', detail: 'plain JavaScript (slow: no WebAssembly)', simd: false, threads: 1 };

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors.js';
 import { initBackend } from './backend.js';
 import type { MatMul } from './matmul.js';
+import { loadTfjs } from './tfjs-core.js';
 
 /** The MatMul seam on the active tfjs backend (initialised on first use). Every tensor is disposed. */
 export const tfjsMatMul: MatMul = {
@@ -10,6 +10,7 @@ export const tfjsMatMul: MatMul = {
     if (m * n === 0) return new Float32Array(0);
     if (k === 0) return new Float32Array(m * n);
     await initBackend();
+    const tf = await loadTfjs();
     const ta = opts.transposeA ?? false;
     const tb = opts.transposeB ?? false;
     // An explicit transpose, not matMul's transpose flags: the wasm backend's transposed path is 10–70× slower.

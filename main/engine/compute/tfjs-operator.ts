@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import type { DisposableOperator } from './matmul.js';
+import { loadTfjs, type Tfjs } from './tfjs-core.js';
 
 export type { DisposableOperator } from './matmul.js';
 
@@ -10,13 +11,14 @@ export type { DisposableOperator } from './matmul.js';
  */
 export function tfjsOperator(a: Float32Array, rows: number, cols: number): DisposableOperator {
   if (a.length !== rows * cols) throw new RangeError(`tfjsOperator: ${a.length} values do not fill ${rows}×${cols}`);
-  let matrix: tf.Tensor2D | undefined;
-  const resident = async (): Promise<tf.Tensor2D> => {
+  let matrix: Tensor2D | undefined;
+  const resident = async (): Promise<{ m: Tensor2D; tf: Tfjs }> => {
     await initBackend();
+    const tf = await loadTfjs();
     matrix ??= tf.tensor2d(a, [rows, cols], 'float32');
-    return matrix;
+    return { m: matrix, tf };
   };
-  const read = async (t: tf.Tensor): Promise<Float32Array> => {
+  const read = async (t: Tensor): Promise<Float32Array> => {
     try {
       return (await t.data()) as Float32Array;
     } finally {
@@ -27,11 +29,11 @@ export function tfjsOperator(a: Float32Array, rows: number, cols: number): Dispo
     rows,
     cols,
     async multiply(x, n) {
-      const m = await resident();
+      const { m, tf } = await resident();
       return read(tf.tidy(() => tf.matMul(m, tf.tensor2d(x, [cols, n], 'float32'))));
     },
     async multiplyTranspose(y, n) {
-      const m = await resident();
+      const { m, tf } = await resident();
       // (Yᵀ·A)ᵀ: only the thin operand and result are transposed (transposed matMul flags are slow on wasm).
       return read(tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(tf.tensor2d(y, [rows, n], 'float32')), m))));
     },
