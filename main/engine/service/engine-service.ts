@@ -128,7 +128,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         await new Promise((r) => setImmediate(r));
         await cache.retainOnly(new Set(document.nodes.map((n) => n.id)));
         const runPool = await getPool();
-        const backend = await backendName(runPool);
+        // Not awaited: the nodes start while the workers do (executor's run-started waits for it).
+        const backend = backendName(runPool);
         // The route logs from here on are this run's (a task stopped in an earlier run may still add to the pool's).
         runPool.takeRoutes();
         takeRouteLog();

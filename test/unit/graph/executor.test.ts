@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineNodeImpl } from '../../../main/engine/graph/node-impl.js';
+import { defineNodeImpl, type NodeImpl } from '../../../main/engine/graph/node-impl.js';
+import { NODE_IMPLS } from '../../../main/engine/graph/node-impls/index.js';
 import { createEngineService, type EngineService } from '../../../main/engine/service/index.js';
 import { saveReport } from '../../../shared/nodes/catalogue/export.js';
 import { GraphBuilder, T } from '../shared/builder.js';
@@ -72,6 +73,27 @@ describe('executor', () => {
     expect(eventsOf(r.events, 'node-progress').some((e) => e.nodeId === ids.save)).toBe(true);
     expect(r.finished!.outputs.files.map((f) => f.path)).toEqual([path.join(dir, 'out/order.safetensors')]);
     expect(r.finished!.outputs.reports.map((x) => x.nodeId)).toEqual([ids.inspect]);
+  });
+
+  it('starts the nodes while the workers start: Load Model runs before a worker is ready, its events still after run-started', async () => {
+    const readyWhenLoading: number[] = [];
+    const realLoadModel = NODE_IMPLS.find((k) => k.definition.type === T.loadModel)!;
+    const loadModel: NodeImpl = {
+      definition: realLoadModel.definition,
+      run: async (ctx) => {
+        readyWhenLoading.push((await ctx.pool()).stats().ready);
+        return realLoadModel.run(ctx);
+      },
+    };
+    // A fresh service: its pool is made when the run starts.
+    const { g, ids } = bakeGraph('out/early.safetensors');
+    const r = await runAndCollect(service({ nodeImpls: countingNodeImpls([loadModel]).registry }), g.doc, { baseDir: dir });
+    expect(r.finished?.status).toBe('ok');
+    expect(readyWhenLoading).toEqual([0]);
+    expect(r.events[0]!.type).toBe('run-started');
+    expect(r.events[0]!.type === 'run-started' && r.events[0]!.backend).toMatch(/^(wasm|cpu|webgpu|node|node-gpu)$/);
+    expect(r.events.findIndex((e) => e.type === 'node-started' && e.nodeId === ids.model)).toBeGreaterThan(0);
+    expect(r.events.filter((e) => e.type === 'run-started')).toHaveLength(1);
   });
 
   it('caches by content hash: a param change re-runs only what depends on it', async () => {
