@@ -58,12 +58,10 @@ const formatGiB = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
 export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Promise<RunFinished> {
   const started = Date.now();
-  const { runId } = opts;
-  const at = (): number => Date.now();
   const runStarted = Promise.resolve(opts.backend).then(
     (backend): EngineEvent => ({
       type: 'run-started',
-      runId,
+      runId: opts.runId,
       at: started,
       nodes: plan.nodes.map((n) => ({ nodeId: n.id, title: n.title, type: n.type })),
       pruned: [...plan.pruned],
@@ -73,112 +71,117 @@ export async function executePlan(plan: ExecutionPlan, opts: ExecuteOptions): Pr
     }),
   );
   const events = startedFirst(opts.emit, runStarted);
-  const emit = events.emit;
-  const nodeOptions: ExecuteOptions = { ...opts, emit };
-  // Whatever happens below, run-started and what was held for it go out before this returns or throws.
   try {
-    const files: OutputFile[] = [];
-    const reports: Report[] = [];
-    const finish = (status: RunFinished['status'], error?: RunFinished['error']): RunFinished => {
-      const gpuRoutes = opts.gpuRoutes?.() ?? [];
-      const event: RunFinished = { type: 'run-finished', runId, at: at(), status, ms: Date.now() - started, outputs: { files, reports }, ...(error ? { error } : {}), ...(gpuRoutes.length > 0 ? { gpuRoutes } : {}) };
-      emit(event);
-      return event;
-    };
-
-    if (opts.memory && opts.memory.estimatedPeakBytes > opts.memory.availableBytes) {
-      const m = opts.memory;
-      return finish('failed', {
-        code: 'insufficient-memory',
-        message: `This run needs about ${formatGiB(m.estimatedPeakBytes)} of memory but ${formatGiB(m.availableBytes)} is available${m.breakdown ? ` (${m.breakdown})` : ''}.`,
-        hint: 'Close other programs, use fewer workers (LORA_STUDIO_WORKERS=1), or run on a machine with more memory.',
-      });
-    }
-
-    let hashes: Map<string, string>;
-    let work: Map<string, CachedResult | undefined>;
-    try {
-      hashes = await hashPlan(plan, opts.registry);
-      work = await findReusable(plan, hashes, opts);
-    } catch (err) {
-      if (isCancellation(err, opts.signal)) return finish('cancelled');
-      const info = errorInfo(err);
-      return finish('failed', info);
-    }
-    const needed = neededNodes(plan, work);
-    const values = new Map<string, Readonly<Record<string, GraphValue>>>();
-    const titles = new Map([...plan.nodes.map((n) => [n.id, n.title] as const)]);
-    for (const s of plan.skipped ?? []) {
-      emit({ type: 'log', runId, at: at(), level: 'info', nodeId: s.nodeId, message: `${s.nodeId}: ${skippedReason(s, (id) => titles.get(id) ?? id)}.` });
-    }
-    /** Nodes that failed or need one that did: they and their dependents do not run. */
-    const blocked = new Set<string>();
-    let firstError: RunFinished['error'] | undefined;
-    let pendingNeeded = needed.size;
-
-    for (const node of plan.nodes) {
-      const blockedBy = Object.values(node.inputs).flat().find((i) => blocked.has(i.node));
-      if (blockedBy) {
-        blocked.add(node.id);
-        emit({ type: 'log', runId, at: at(), level: 'warn', nodeId: node.id, message: `${node.title} (${node.id}) did not run: it needs ${titles.get(blockedBy.node) ?? blockedBy.node}, which failed.` });
-        continue;
-      }
-      const reuse = work.get(node.id);
-      // A stop is honoured before work that has not started; one that arrives after the last output was
-      // renamed into place leaves nothing to stop, and the run reports what it did: ok, with its files.
-      if (opts.signal.aborted && pendingNeeded > 0) return finish('cancelled');
-      if (!needed.has(node.id)) {
-        emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
-        const summary = reuse?.summary ?? (reuse ? undefined : 'not needed: everything downstream is unchanged');
-        emit({ type: 'node-finished', runId, at: at(), nodeId: node.id, ms: 0, cached: true, ...(summary ? { summary } : {}), ...(reuse?.report ? { report: reuse.report } : {}) });
-        if (reuse) {
-          values.set(node.id, reuse.outputs);
-          collect(reuse, node, opts.registry, files, reports);
-        }
-        continue;
-      }
-      const nodeStarted = Date.now();
-      emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
-      try {
-        const result = await runNode(node, values, nodeOptions, plan);
-        const entry: CachedResult = {
-          hash: hashes.get(node.id)!,
-          outputs: result.outputs ?? {},
-          ...(result.summary ? { summary: result.summary } : {}),
-          ...(result.report ? { report: result.report } : {}),
-          ...(result.files ? { files: result.files, stamps: await stampFiles(result.files.flatMap((f) => f.files)) } : {}),
-          ...(result.dispose ? { dispose: result.dispose } : {}),
-        };
-        await opts.cache.store(node.id, entry);
-        pendingNeeded--;
-        values.set(node.id, entry.outputs);
-        collect(entry, node, opts.registry, files, reports);
-        emit({
-          type: 'node-finished',
-          runId,
-          at: at(),
-          nodeId: node.id,
-          ms: Date.now() - nodeStarted,
-          cached: false,
-          ...(result.summary ? { summary: result.summary } : {}),
-          ...(result.report ? { report: result.report } : {}),
-        });
-      } catch (err) {
-        if (isCancellation(err, opts.signal)) {
-          emit({ type: 'node-cancelled', runId, at: at(), nodeId: node.id });
-          return finish('cancelled');
-        }
-        const info = errorInfo(err);
-        emit({ type: 'node-failed', runId, at: at(), nodeId: node.id, title: node.title, ...info });
-        const named = info.message.startsWith(node.title) ? info.message.replace(node.title, `${node.title} (${node.id})`) : `${node.title} (${node.id}): ${info.message}`;
-        blocked.add(node.id);
-        firstError ??= { code: info.code, message: named, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id };
-      }
-    }
-    return firstError ? finish('failed', firstError) : finish('ok');
+    return await runPlan(plan, { ...opts, emit: events.emit }, started);
   } finally {
+    // Whatever happened, run-started and what was held for it go out before this returns or throws.
     await events.sent;
   }
+}
+
+/** The nodes of the run, from the refusal for memory to run-finished (run-started: executePlan). */
+async function runPlan(plan: ExecutionPlan, opts: ExecuteOptions, started: number): Promise<RunFinished> {
+  const { runId, emit } = opts;
+  const at = (): number => Date.now();
+  const files: OutputFile[] = [];
+  const reports: Report[] = [];
+  const finish = (status: RunFinished['status'], error?: RunFinished['error']): RunFinished => {
+    const gpuRoutes = opts.gpuRoutes?.() ?? [];
+    const event: RunFinished = { type: 'run-finished', runId, at: at(), status, ms: Date.now() - started, outputs: { files, reports }, ...(error ? { error } : {}), ...(gpuRoutes.length > 0 ? { gpuRoutes } : {}) };
+    emit(event);
+    return event;
+  };
+
+  if (opts.memory && opts.memory.estimatedPeakBytes > opts.memory.availableBytes) {
+    const m = opts.memory;
+    return finish('failed', {
+      code: 'insufficient-memory',
+      message: `This run needs about ${formatGiB(m.estimatedPeakBytes)} of memory but ${formatGiB(m.availableBytes)} is available${m.breakdown ? ` (${m.breakdown})` : ''}.`,
+      hint: 'Close other programs, use fewer workers (LORA_STUDIO_WORKERS=1), or run on a machine with more memory.',
+    });
+  }
+
+  let hashes: Map<string, string>;
+  let work: Map<string, CachedResult | undefined>;
+  try {
+    hashes = await hashPlan(plan, opts.registry);
+    work = await findReusable(plan, hashes, opts);
+  } catch (err) {
+    if (isCancellation(err, opts.signal)) return finish('cancelled');
+    const info = errorInfo(err);
+    return finish('failed', info);
+  }
+  const needed = neededNodes(plan, work);
+  const values = new Map<string, Readonly<Record<string, GraphValue>>>();
+  const titles = new Map([...plan.nodes.map((n) => [n.id, n.title] as const)]);
+  for (const s of plan.skipped ?? []) {
+    emit({ type: 'log', runId, at: at(), level: 'info', nodeId: s.nodeId, message: `${s.nodeId}: ${skippedReason(s, (id) => titles.get(id) ?? id)}.` });
+  }
+  /** Nodes that failed or need one that did: they and their dependents do not run. */
+  const blocked = new Set<string>();
+  let firstError: RunFinished['error'] | undefined;
+  let pendingNeeded = needed.size;
+
+  for (const node of plan.nodes) {
+    const blockedBy = Object.values(node.inputs).flat().find((i) => blocked.has(i.node));
+    if (blockedBy) {
+      blocked.add(node.id);
+      emit({ type: 'log', runId, at: at(), level: 'warn', nodeId: node.id, message: `${node.title} (${node.id}) did not run: it needs ${titles.get(blockedBy.node) ?? blockedBy.node}, which failed.` });
+      continue;
+    }
+    const reuse = work.get(node.id);
+    // A stop is honoured before work that has not started; one that arrives after the last output was
+    // renamed into place leaves nothing to stop, and the run reports what it did: ok, with its files.
+    if (opts.signal.aborted && pendingNeeded > 0) return finish('cancelled');
+    if (!needed.has(node.id)) {
+      emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
+      const summary = reuse?.summary ?? (reuse ? undefined : 'not needed: everything downstream is unchanged');
+      emit({ type: 'node-finished', runId, at: at(), nodeId: node.id, ms: 0, cached: true, ...(summary ? { summary } : {}), ...(reuse?.report ? { report: reuse.report } : {}) });
+      if (reuse) {
+        values.set(node.id, reuse.outputs);
+        collect(reuse, node, opts.registry, files, reports);
+      }
+      continue;
+    }
+    const nodeStarted = Date.now();
+    emit({ type: 'node-started', runId, at: at(), nodeId: node.id, title: node.title });
+    try {
+      const result = await runNode(node, values, opts, plan);
+      const entry: CachedResult = {
+        hash: hashes.get(node.id)!,
+        outputs: result.outputs ?? {},
+        ...(result.summary ? { summary: result.summary } : {}),
+        ...(result.report ? { report: result.report } : {}),
+        ...(result.files ? { files: result.files, stamps: await stampFiles(result.files.flatMap((f) => f.files)) } : {}),
+        ...(result.dispose ? { dispose: result.dispose } : {}),
+      };
+      await opts.cache.store(node.id, entry);
+      pendingNeeded--;
+      values.set(node.id, entry.outputs);
+      collect(entry, node, opts.registry, files, reports);
+      emit({
+        type: 'node-finished',
+        runId,
+        at: at(),
+        nodeId: node.id,
+        ms: Date.now() - nodeStarted,
+        cached: false,
+        ...(result.summary ? { summary: result.summary } : {}),
+        ...(result.report ? { report: result.report } : {}),
+      });
+    } catch (err) {
+      if (isCancellation(err, opts.signal)) {
+        emit({ type: 'node-cancelled', runId, at: at(), nodeId: node.id });
+        return finish('cancelled');
+      }
+      const info = errorInfo(err);
+      emit({ type: 'node-failed', runId, at: at(), nodeId: node.id, title: node.title, ...info });
+      const named = info.message.startsWith(node.title) ? info.message.replace(node.title, `${node.title} (${node.id})`) : `${node.title} (${node.id}): ${info.message}`;
+      blocked.add(node.id);
+      firstError ??= { code: info.code, message: named, ...(info.hint ? { hint: info.hint } : {}), nodeId: node.id };
+    }
+  }
+  return firstError ? finish('failed', firstError) : finish('ok');
 }
 
 /** Files written, and the reports of targets (Inspect, Probe) and of nodes with a report output (Resize, Extract). */
