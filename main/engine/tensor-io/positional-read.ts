@@ -126,7 +126,11 @@ export const TENSOR_WINDOW_BYTES = 16 * 1024 * 1024;
  */
 export async function forEachTensorBytes(entries: readonly TensorEntry[], visit: (entry: TensorEntry, bytes: Uint8Array) => void | Promise<void>, windowBytes = TENSOR_WINDOW_BYTES): Promise<void> {
   const byFile = new Map<string, TensorEntry[]>();
-  for (const e of entries) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of entries) {
+    const list = byFile.get(e.file);
+    if (list) list.push(e);
+    else byFile.set(e.file, [e]);
+  }
   let buffer = new Uint8Array(0);
   for (const [file, list] of byFile) {
     list.sort((a, b) => a.dataOffset - b.dataOffset);
