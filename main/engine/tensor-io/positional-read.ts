@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TensorIOError, systemErrorText } from './errors.js';
 import type { TensorEntry } from './safetensors-header.js';
+import { readExactly } from './safetensors-file.js';
 
 /** Where to read the tensor: `into` when given (exactly byteLength bytes), else a new buffer. */
 function target(entry: TensorEntry, into: Uint8Array | undefined): Uint8Array {
@@ -142,21 +143,13 @@ export async function forEachTensorBytes(entries: readonly TensorEntry[], visit:
     }
     try {
       for (let i = 0; i < list.length; ) {
+        // Tensors in a checkpoint do not overlap (the header parser refuses that), so sorted by offset each ends after the last.
         const start = list[i]!.dataOffset;
-        let j = i + 1;
         let end = start + list[i]!.byteLength;
-        while (j < list.length && Math.max(end, list[j]!.dataOffset + list[j]!.byteLength) - start <= windowBytes) end = Math.max(end, list[j]!.dataOffset + list[j++]!.byteLength);
+        let j = i + 1;
+        for (; j < list.length && list[j]!.dataOffset + list[j]!.byteLength - start <= windowBytes; j++) end = list[j]!.dataOffset + list[j]!.byteLength;
         if (buffer.byteLength < end - start) buffer = new Uint8Array(end - start);
-        let done = 0;
-        try {
-          while (done < end - start) {
-            const { bytesRead } = await fh.read(buffer, done, end - start - done, start + done);
-            if (bytesRead === 0) throw shortRead(list[i]!, start + done);
-            done += bytesRead;
-          }
-        } catch (err) {
-          throw failed(list[i]!, err);
-        }
+        await readExactly(fh, file, start, end - start, list[i]!.name, buffer.subarray(0, end - start));
         for (; i < j; i++) {
           const e = list[i]!;
           await visit(e, buffer.subarray(e.dataOffset - start, e.dataOffset - start + e.byteLength));
